@@ -1,0 +1,169 @@
+"""Composition root: wires settings, database, dispatcher, ingest and channels; owns start/stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.types import Update
+from aiohttp import web
+
+from bot.channels.telegram import Ingest
+from bot.channels.webchat import BotApiServer, Persona
+from bot.clock import Clock, SystemClock
+from bot.delivery import inbox
+from bot.delivery.worker import InboxWorker
+from bot.dispatch import build_dispatcher
+from bot.dispatch.storage import DbStorage
+from bot.dispatch.typed import AnswerTypedLocally
+from bot.services import demo
+from bot.settings import Settings
+from bot.texts import demo as texts
+from bot.texts.cell import role_name
+from db import create_engine, create_sessionmaker
+
+log = logging.getLogger(__name__)
+LOCAL_TOKEN = "1000:local-webchat"  # the built-in web chat accepts any token; this one is fixed
+
+
+class App:
+    """The running bot; `build_app` makes one, tests make one with a FakeClock."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.channel = "local" if settings.local_chat else "telegram"
+        self.engine = create_engine(settings.database_url)
+        self.sessionmaker = create_sessionmaker(self.engine)
+        self.storage = self._storage()
+        self.dp = build_dispatcher(
+            settings=settings,
+            sessionmaker=self.sessionmaker,
+            clock=clock,
+            storage=self.storage,
+            channel=self.channel,
+        )
+        self.worker = InboxWorker(self.sessionmaker, clock, self.handle)
+        self.ingest = Ingest(self.sessionmaker, clock, self.channel, self.worker.wake)
+        self.webchat: BotApiServer | None = None
+        self.bot: Bot | None = None
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._runners: list[web.AppRunner] = []
+
+    async def start(self) -> None:
+        """Start the web chat (if local), the inbox worker and the ingest."""
+        api_base = self.settings.telegram_api_base
+        token = self.settings.bot_token.get_secret_value() if self.settings.bot_token else None
+        if token is None:
+            await self._start_webchat()
+            assert self.webchat is not None
+            api_base, token = self.webchat.base_url, LOCAL_TOKEN
+        session = (
+            AiohttpSession(api=TelegramAPIServer.from_base(api_base))
+            if api_base
+            else (AiohttpSession())
+        )
+        session.middleware(AnswerTypedLocally())
+        self.bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+        async with self.sessionmaker() as db:
+            await inbox.release_claims(db)  # this process is the one worker of its kind here
+        self._tasks.append(asyncio.create_task(self.worker.run(), name="inbox-worker"))
+        if self.settings.webhook_url:
+            await self._start_webhook()
+        else:
+            self._tasks.append(asyncio.create_task(self.ingest.poll(self.bot), name="polling"))
+        me = await self.bot.get_me()
+        log.info("bot started", extra={"username": me.username, "channel": self.channel})
+
+    async def handle(self, payload: dict[str, Any]) -> None:
+        """Hand one stored update to the dispatcher."""
+        assert self.bot is not None
+        update = Update.model_validate(payload, context={"bot": self.bot})
+        await self.dp.feed_update(self.bot, update)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for runner in self._runners:
+            await runner.cleanup()
+        if self.bot is not None:
+            await self.bot.session.close()
+        if self.webchat is not None:
+            await self.webchat.stop()
+        await self.storage.close()
+        await self.engine.dispose()
+
+    def _storage(self) -> BaseStorage:
+        if self.settings.redis_url:
+            return RedisStorage.from_url(
+                self.settings.redis_url,
+                key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True),
+            )
+        return DbStorage(self.sessionmaker, self.clock)
+
+    async def _start_webchat(self) -> None:
+        if self.settings.demo_seed:
+            async with self.sessionmaker() as db:
+                await demo.seed_demo(db, self.clock, self.channel)
+        self.webchat = BotApiServer()
+        self.webchat.set_personas([_persona(p) for p in demo.CAST])
+        for person in demo.CAST:
+            self.webchat.add_user(person.user_id, person.first_name, person.last_name)
+        await self.webchat.start(self.settings.local_chat_host, self.settings.local_chat_port)
+        log.info(
+            "local web chat ready",
+            extra={"url": f"http://{self.settings.local_chat_host}:{self.webchat.port}/"},
+        )
+
+    async def _start_webhook(self) -> None:
+        assert self.bot is not None and self.settings.webhook_url
+        secret = (
+            self.settings.webhook_secret.get_secret_value()
+            if (self.settings.webhook_secret)
+            else None
+        )
+        path = urlsplit(self.settings.webhook_url).path or "/"
+        runner = web.AppRunner(self.ingest.webhook_app(path, secret))
+        await runner.setup()
+        await web.TCPSite(runner, self.settings.webhook_host, self.settings.webhook_port).start()
+        self._runners.append(runner)
+        await self.bot.set_webhook(
+            self.settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=[
+                "message",
+                "edited_message",
+                "callback_query",
+                "poll_answer",
+                "my_chat_member",
+            ],
+        )
+
+
+def _persona(person: demo.DemoPerson) -> Persona:
+    full = f"{person.last_name} {person.first_name}"
+    return Persona(
+        user_id=person.user_id,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        label=texts.persona_label(role_name(person.role.value), full),
+        hint=texts.persona_hint(person.joined, demo.DEMO_CODE),
+        start_text="/start" if person.joined else f"/start {demo.DEMO_CODE}",
+    )
+
+
+def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -> App:
+    """Build the app from settings (read from the environment if not given)."""
+    return App(settings or Settings(), clock or SystemClock())

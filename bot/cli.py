@@ -1,0 +1,161 @@
+"""The `hocbac` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+
+from bot.clock import SystemClock
+from bot.logs import setup_logging
+from bot.settings import Settings
+from db import create_engine, create_sessionmaker
+from db import migrate as migrations
+
+app = typer.Typer(help="hocbac: trợ lý học tập và làm theo Bác cho chi bộ.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.")
+invite_app = typer.Typer(help="Invites to join a unit.")
+unit_app = typer.Typer(help="Units: đảng bộ and chi bộ.")
+inbox_app = typer.Typer(help="The update inbox.")
+app.add_typer(db_app, name="db")
+app.add_typer(invite_app, name="invite")
+app.add_typer(unit_app, name="unit")
+app.add_typer(inbox_app, name="inbox")
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    secrets = [s.get_secret_value() for s in (settings.bot_token, settings.webhook_secret) if s]
+    setup_logging(settings.log_level, secrets)
+    return settings
+
+
+@app.command()
+def run(
+    migrate: Annotated[bool, typer.Option(help="Upgrade the database first.")] = True,
+) -> None:
+    """Run the bot: the local web chat without BOT_TOKEN, else Telegram (polling or webhook)."""
+    settings = _settings()
+    if migrate:
+        migrations.upgrade(settings.database_url)
+    asyncio.run(_run(settings))
+
+
+async def _run(settings: Settings) -> None:
+    from bot.app import build_app  # aiogram is imported only by the commands that run the bot
+
+    bot_app = build_app(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await bot_app.start()
+    if bot_app.webchat is not None:
+        typer.echo(f"Web chat: http://{settings.local_chat_host}:{bot_app.webchat.port}/")
+    try:
+        await stop.wait()
+    finally:
+        await bot_app.stop()
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Upgrade the database schema."""
+    migrations.upgrade(_settings().database_url, revision)
+    typer.echo(f"Database at {revision}.")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Downgrade the database schema."""
+    migrations.downgrade(_settings().database_url, revision)
+
+
+@unit_app.command("add")
+def unit_add(
+    name: str,
+    kind: Annotated[str, typer.Option(help="cell (chi bộ) or committee (đảng bộ)")] = "cell",
+    parent: Annotated[str | None, typer.Option(help="Name of the unit above.")] = None,
+) -> None:
+    """Create a unit (idempotent)."""
+    from bot.services import cells
+    from db.models import UnitKind
+
+    async def go() -> int:
+        async with _session() as session:
+            parent_id = (await cells.find_unit(session, parent)).id if parent else None
+            unit = await cells.ensure_unit(session, SystemClock(), name, UnitKind(kind), parent_id)
+            await session.commit()
+            return unit.id
+
+    settings = _settings()
+    migrations.upgrade(settings.database_url)
+    typer.echo(f"Unit {name!r}: id {asyncio.run(go())}.")
+
+
+@invite_app.command("create")
+def invite_create(
+    cell: Annotated[str, typer.Option(help='Unit name, e.g. "Chi bộ 1".')],
+    role: Annotated[str, typer.Option(help="member, deputy, secretary, committee_admin")] = (
+        "member"
+    ),
+    name: Annotated[str | None, typer.Option(help="Full name of the person invited.")] = None,
+    uses: Annotated[int, typer.Option(min=1, max=1000)] = 1,
+    hours: Annotated[int | None, typer.Option(min=1, help="Validity (INVITE_TTL_HOURS).")] = None,
+) -> None:
+    """Create an invite and print its code (shown only once)."""
+    from bot.services import cells, invites
+    from db.models import Role
+
+    settings = _settings()
+    migrations.upgrade(settings.database_url)
+
+    async def go() -> invites.CreatedInvite:
+        async with _session() as session:
+            unit = await cells.find_unit(session, cell)
+            return await invites.create_invite(
+                session,
+                SystemClock(),
+                unit_id=unit.id,
+                role=Role(role),
+                actor=None,
+                ttl=timedelta(hours=hours or settings.invite_ttl_hours),
+                max_uses=uses,
+                full_name=name,
+            )
+
+    created = asyncio.run(go())
+    expires = created.expires_at.astimezone(settings.tz)
+    typer.echo(f"Code: {created.code}  (/start {invites.normalise_code(created.code)})")
+    typer.echo(
+        f"Unit: {created.unit_name}; role: {created.role.value}; uses: {created.max_uses};"
+        f" expires {expires:%Y-%m-%d %H:%M %Z}"
+    )
+
+
+@inbox_app.command("status")
+def inbox_status() -> None:
+    """Print how many updates are pending, done and failed."""
+    from bot.delivery import inbox
+
+    async def go() -> dict[str, int]:
+        async with _session() as session:
+            return await inbox.counts(session)
+
+    for status, count in sorted(asyncio.run(go()).items()):
+        typer.echo(f"{status}: {count}")
+
+
+@contextlib.asynccontextmanager
+async def _session():  # type: ignore[no-untyped-def]
+    engine = create_engine(Settings().database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            yield session
+    finally:
+        await engine.dispose()

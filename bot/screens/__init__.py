@@ -1,0 +1,1 @@
+"""Framework-free "what to show": service results → Screen(text, buttons)."""

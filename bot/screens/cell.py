@@ -1,0 +1,68 @@
+"""The secretary's cell tools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Literal
+
+from bot.actions import Action
+from bot.screens.base import Button, Screen, column, esc
+from bot.screens.menus import OpenMenu
+from bot.services.cells import CellOverview
+from bot.services.invites import CreatedInvite
+from bot.texts import cell as t
+from bot.texts import common
+
+
+@dataclass(frozen=True)
+class NewInvite(Action, prefix="inv"):
+    unit_id: int
+    role: Literal["ask", "member", "deputy", "secretary"]
+
+
+@dataclass(frozen=True)
+class ListMembers(Action, prefix="members"):
+    unit_id: int
+
+
+def cell_menu(overview: CellOverview) -> Screen:
+    return Screen(
+        t.cell_menu(esc(overview.name), overview.active, overview.onboarding),
+        column(
+            Button(t.INVITE_CREATE, NewInvite(overview.unit_id, "ask")),
+            Button(t.MEMBER_LIST, ListMembers(overview.unit_id)),
+            Button(common.MENU_MAIN, OpenMenu()),
+        ),
+    )
+
+
+def choose_role(unit_id: int, roles: list[str]) -> Screen:
+    choices = [r for r in ("member", "deputy", "secretary") if r in roles]
+    buttons = [Button(t.role_name(r), NewInvite(unit_id, r)) for r in choices]
+    return Screen(t.choose_invite_role(), column(*buttons, Button(common.MENU_MAIN, OpenMenu())))
+
+
+def invite_created(invite: CreatedInvite, link: str | None, unit_id: int, tz: tzinfo) -> Screen:
+    expires = invite.expires_at.astimezone(tz)
+    return Screen(
+        t.invite_created(invite.code, link, invite.role.value, expires, invite.max_uses),
+        column(
+            Button(t.INVITE_CREATE, NewInvite(unit_id, "ask")),
+            Button(common.MENU_MAIN, OpenMenu()),
+        ),
+    )
+
+
+def member_list(overview: CellOverview) -> Screen:
+    lines = [
+        t.member_line(no, esc(row.full_name), row.role.value, row.joined)
+        for no, row in enumerate(overview.members, start=1)
+    ]
+    return Screen(
+        t.member_list(esc(overview.name), lines),
+        column(
+            Button(t.INVITE_CREATE, NewInvite(overview.unit_id, "ask")),
+            Button(common.MENU_MAIN, OpenMenu()),
+        ),
+    )

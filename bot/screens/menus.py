@@ -1,0 +1,41 @@
+"""The main menu and help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.actions import Action
+from bot.screens.base import Button, Screen, column, esc
+from bot.texts import common
+
+
+@dataclass(frozen=True)
+class OpenMenu(Action, prefix="menu"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenHelp(Action, prefix="help"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenCell(Action, prefix="cell"):
+    unit_id: int
+
+
+def main_menu(full_name: str, cell_name: str, unit_id: int, *, manager: bool) -> Screen:
+    buttons = []
+    if manager:
+        buttons.append(Button(common.MENU_CELL, OpenCell(unit_id)))
+    buttons.append(Button(common.MENU_HELP, OpenHelp()))
+    return Screen(common.main_menu(esc(full_name), esc(cell_name)), column(*buttons))
+
+
+def help_screen(*, manager: bool) -> Screen:
+    return Screen(common.help_text(manager), column(Button(common.MENU_MAIN, OpenMenu())))
+
+
+def notice(text: str) -> Screen:
+    """A short answer with a way back to the main menu."""
+    return Screen(text, column(Button(common.MENU_MAIN, OpenMenu())))

@@ -1,0 +1,59 @@
+"""Every setting of the bot, read from the environment or `.env` (see `.env.example`)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    database_url: str = "sqlite+aiosqlite:///./hocbac.db"
+    redis_url: str | None = None
+    telegram_api_base: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 8081
+    local_chat_host: str = "127.0.0.1"
+    local_chat_port: int = 8080
+    timezone: str = "Asia/Ho_Chi_Minh"
+    log_level: str = "INFO"
+    invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 90)
+    invite_max_uses: int = Field(default=1, ge=1, le=1000)
+    flood_limit_per_minute: int = Field(default=30, ge=1)
+    demo_seed: bool = True
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        ZoneInfo(
+            value
+        )  # raises for an unknown zone, at start-up rather than at the first reminder
+        return value
+
+    @field_validator(
+        "bot_token",
+        "webhook_secret",
+        "redis_url",
+        "telegram_api_base",
+        "webhook_url",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `.env.example` leaves optional settings empty; an empty string means "not set".
+        return None if value == "" else value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def local_chat(self) -> bool:
+        """No token: the bot talks to the built-in local web chat instead of Telegram."""
+        return self.bot_token is None

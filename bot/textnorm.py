@@ -1,0 +1,42 @@
+"""Vietnamese text normalisation for matching what people type.
+
+Members often type without diacritics ("can kiem liem chinh"), with stray spaces, emoji or
+upper case. `fold` maps all of those to one comparable form; stored text is never changed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+# Legacy copies write "ǎ" (a with caron) where "ă" (a with breve) is meant.
+_LEGACY = str.maketrans({"ǎ": "ă", "Ǎ": "Ă"})
+
+
+def nfc(text: str) -> str:
+    """Return `text` in Unicode NFC with legacy letters repaired."""
+    return unicodedata.normalize("NFC", text.translate(_LEGACY))
+
+
+def clean(text: str) -> str:
+    """Return `text` in NFC, with control characters removed and spaces collapsed."""
+    kept = "".join(ch for ch in nfc(text) if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    return _SPACES.sub(" ", kept).strip()
+
+
+def fold(text: str) -> str:
+    """Return a lower-case, diacritic-free, emoji-free form of `text` for comparisons."""
+    decomposed = unicodedata.normalize("NFD", nfc(text).lower().replace("đ", "d"))
+    letters = []
+    for ch in decomposed:
+        category = unicodedata.category(ch)
+        if category == "Mn":
+            continue  # a combining accent
+        letters.append(ch if category[0] in "LN" else " ")
+    return _SPACES.sub(" ", "".join(letters)).strip()
+
+
+def has_control_chars(text: str) -> bool:
+    """Tell whether `text` holds control or format characters other than newline and tab."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" for ch in text)

@@ -1,0 +1,1 @@
+"""Every user-facing Vietnamese string, as typed functions, one module per feature."""

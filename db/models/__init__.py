@@ -1,0 +1,27 @@
+"""All models, imported here so `Base.metadata` is complete for Alembic and tests."""
+
+from db.models.audit import AuditEntry
+from db.models.delivery import (
+    ConversationState,
+    InboxStatus,
+    InboxUpdate,
+    OutboxMessage,
+    OutboxStatus,
+)
+from db.models.members import ChannelIdentity, Invite, Member, MemberStatus, Role, Unit, UnitKind
+
+__all__ = [
+    "AuditEntry",
+    "ChannelIdentity",
+    "ConversationState",
+    "InboxStatus",
+    "InboxUpdate",
+    "Invite",
+    "Member",
+    "MemberStatus",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Role",
+    "Unit",
+    "UnitKind",
+]

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StorageKey
+from aiogram.fsm.storage.redis import RedisStorage
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.dispatch.storage import DbStorage
+from db import create_engine, create_sessionmaker
+from tests.fakes.clock import FakeClock
+
+KEY = StorageKey(bot_id=1, chat_id=102, user_id=102)
+
+
+@pytest.fixture(params=["database", "redis"])
+async def storage(
+    request: pytest.FixtureRequest,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    redis_url: str | None,
+) -> AsyncIterator[BaseStorage]:
+    if request.param == "redis":
+        if redis_url is None:
+            pytest.skip("Redis runs in the PostgreSQL + Redis pass of .ci/run")
+        made: BaseStorage = RedisStorage.from_url(
+            redis_url, key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+        )
+    else:
+        made = DbStorage(sessionmaker, clock)
+    yield made
+    await made.close()
+
+
+async def test_state_and_data_round_trip(storage: BaseStorage) -> None:
+    await storage.set_state(KEY, "Checkin:rating")
+    await storage.set_data(KEY, {"item": 2, "menu": [["dong y", "v1|consent|1"]]})
+    assert await storage.get_state(KEY) == "Checkin:rating"
+    assert await storage.get_data(KEY) == {"item": 2, "menu": [["dong y", "v1|consent|1"]]}
+    await storage.set_state(KEY, None)
+    await storage.set_data(KEY, {})
+    assert await storage.get_state(KEY) is None
+    assert await storage.get_data(KEY) == {}
+
+
+async def test_database_state_survives_a_new_engine(
+    database_url: str, clock: FakeClock
+) -> None:
+    first_engine = create_engine(database_url)
+    await DbStorage(create_sessionmaker(first_engine), clock).set_state(KEY, "Joining:name")
+    await first_engine.dispose()
+    second_engine = create_engine(database_url)
+    assert await DbStorage(create_sessionmaker(second_engine), clock).get_state(KEY) == (
+        "Joining:name"
+    )
+    await second_engine.dispose()
