@@ -61,6 +61,19 @@ class App:
 
     async def start(self) -> None:
         """Start the web chat (if local), the inbox worker and the ingest."""
+        bot = await self.open_bot()
+        async with self.sessionmaker() as db:
+            await inbox.release_claims(db)  # this process is the one worker of its kind here
+        self._tasks.append(asyncio.create_task(self.worker.run(), name="inbox-worker"))
+        if self.settings.webhook_url:
+            await self._start_webhook()
+        else:
+            self._tasks.append(asyncio.create_task(self.ingest.poll(bot), name="polling"))
+        me = await bot.get_me()
+        log.info("bot started", extra={"username": me.username, "channel": self.channel})
+
+    async def open_bot(self) -> Bot:
+        """Create the Bot API client (and the local web chat it talks to, without a token)."""
         api_base = self.settings.telegram_api_base
         token = self.settings.bot_token.get_secret_value() if self.settings.bot_token else None
         if token is None:
@@ -70,19 +83,11 @@ class App:
         session = (
             AiohttpSession(api=TelegramAPIServer.from_base(api_base))
             if api_base
-            else (AiohttpSession())
+            else AiohttpSession()
         )
         session.middleware(AnswerTypedLocally())
         self.bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
-        async with self.sessionmaker() as db:
-            await inbox.release_claims(db)  # this process is the one worker of its kind here
-        self._tasks.append(asyncio.create_task(self.worker.run(), name="inbox-worker"))
-        if self.settings.webhook_url:
-            await self._start_webhook()
-        else:
-            self._tasks.append(asyncio.create_task(self.ingest.poll(self.bot), name="polling"))
-        me = await self.bot.get_me()
-        log.info("bot started", extra={"username": me.username, "channel": self.channel})
+        return self.bot
 
     async def handle(self, payload: dict[str, Any]) -> None:
         """Hand one stored update to the dispatcher."""

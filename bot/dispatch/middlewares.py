@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.dispatch.render import TYPED_PREFIX
 from bot.services.onboarding import find_member
 from bot.texts import common
 
@@ -83,7 +84,7 @@ class Throttle(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user = data.get("event_from_user")
-        if user is None:
+        if user is None or _typed(event):
             return await handler(event, data)
         now = self._clock.now().timestamp()
         seen = self._seen[user.id]
@@ -97,6 +98,11 @@ class Throttle(BaseMiddleware):
         self._warned.discard(user.id)
         seen.append(now)
         return await handler(event, data)
+
+
+def _typed(event: TelegramObject) -> bool:
+    # A typed answer turned into a button press was already counted as a message.
+    return isinstance(event, CallbackQuery) and event.id.startswith(TYPED_PREFIX)
 
 
 async def _tell(event: TelegramObject, text: str) -> None:

@@ -98,7 +98,9 @@ class Invite(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     role: Mapped[Role] = mapped_column(_enum(Role))
     full_name: Mapped[str | None] = mapped_column(String(120))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", use_alter=True))
+    # No foreign key: members already point at invites, and a cycle of keys cannot be created
+    # on SQLite. The audit log records the creator with a proper reference.
+    created_by_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     max_uses: Mapped[int] = mapped_column(Integer)

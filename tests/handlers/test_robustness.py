@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.app import App
+from bot.channels.webchat import BotApiServer
+from bot.screens import menus
+from bot.texts import common
+from tests.conftest import Cast
+from tests.pilot import Pilot
+
+
+async def test_a_handler_error_is_logged_and_apologised_for(
+    app: App, cast: Cast, pilot_for: type[Pilot], monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(menus, "help_screen", broken)
+    binh = pilot_for(103)
+    await binh.send("/start")
+    with caplog.at_level(logging.ERROR, logger="hocbac.errors"):
+        update = await binh.press(common.MENU_HELP)
+    assert any(r.__dict__.get("update_id") == update["update_id"] for r in caplog.records)
+    assert app.webchat is None
+
+
+async def test_a_flood_is_slowed_down_with_one_notice(
+    cast: Cast, pilot_for: type[Pilot], server: BotApiServer
+) -> None:
+    binh = pilot_for(103)
+    for _ in range(25):
+        await binh.send("menu")
+    texts = [m["text"] for m in binh.bot_messages()]
+    assert texts.count(common.too_fast()) == 1
+    assert len(texts) == 21  # 20 answered, one notice, the rest dropped
+
+
+async def test_a_long_text_or_emoji_gets_a_polite_answer(
+    cast: Cast, pilot_for: type[Pilot]
+) -> None:
+    binh = pilot_for(103)
+    await binh.send("/start")
+    await binh.send("🙏" * 2000)
+    assert binh.text() == common.not_understood()
+    await binh.send("ménu chính 🏠")
+    assert common.MENU_HELP in binh.buttons()
+
+
+async def test_a_stranger_in_a_group_is_never_an_error(
+    app: App, cast: Cast, server: BotApiServer
+) -> None:
+    server.add_group(-1001, "Chi bộ 1", member_ids=[101, 900], admin_ids=[101])
+    await app.handle(await server.user_sends_text(900, "chào cả nhà", chat_id=-1001))
+    assert server.messages(-1001)[-1]["from"]["is_bot"] is False  # ignored
+    await app.handle(await server.user_sends_text(900, "/start", chat_id=-1001))
+    assert server.messages(-1001)[-1]["text"] == common.private_only()
