@@ -87,7 +87,9 @@ async def cast(session: AsyncSession, clock: FakeClock) -> Cast:
     chi_bo_1 = await factories.unit(session, clock, "Chi bộ 1", parent=dang_bo)
     chi_bo_2 = await factories.unit(session, clock, "Chi bộ 2", parent=dang_bo)
     return Cast(
-        dang_bo, chi_bo_1, chi_bo_2,
+        dang_bo,
+        chi_bo_1,
+        chi_bo_2,
         chi_thu=await factories.member(
             session, clock, chi_bo_1, "Trần Thị Thư", role=Role.SECRETARY, user_id=101
         ),

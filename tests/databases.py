@@ -44,7 +44,10 @@ async def create_pg_database(server_url: str) -> str:
     url = make_url(server_url)
     name = f"hocbac_test_{uuid.uuid4().hex[:12]}"
     conn = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password,
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
         database=url.database or "postgres",
     )
     try:
@@ -59,7 +62,10 @@ async def create_pg_database(server_url: str) -> str:
 async def drop_pg_database(database_url: str) -> None:
     url = make_url(database_url)
     conn = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password,
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
         database="postgres",
     )
     try:

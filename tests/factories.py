@@ -12,7 +12,11 @@ from db.models import ChannelIdentity, Member, MemberStatus, Role, Unit, UnitKin
 
 
 async def unit(
-    session: AsyncSession, clock: Clock, name: str, *, parent: Unit | None = None,
+    session: AsyncSession,
+    clock: Clock,
+    name: str,
+    *,
+    parent: Unit | None = None,
     kind: UnitKind = UnitKind.CELL,
 ) -> Unit:
     made = await cells.ensure_unit(session, clock, name, kind, parent.id if parent else None)
@@ -21,24 +25,41 @@ async def unit(
 
 
 async def member(
-    session: AsyncSession, clock: Clock, cell: Unit, full_name: str, *,
-    role: Role = Role.MEMBER, user_id: int | None = None, channel: str = "telegram",
+    session: AsyncSession,
+    clock: Clock,
+    cell: Unit,
+    full_name: str,
+    *,
+    role: Role = Role.MEMBER,
+    user_id: int | None = None,
+    channel: str = "telegram",
     status: MemberStatus = MemberStatus.ACTIVE,
 ) -> Member:
     now = clock.now()
     active = status is MemberStatus.ACTIVE
     made = Member(
-        unit_id=cell.id, role=role, status=status, full_name=full_name, name_confirmed=active,
-        lesson_time=time(20, 0) if active else None, consent_at=now if active else None,
+        unit_id=cell.id,
+        role=role,
+        status=status,
+        full_name=full_name,
+        name_confirmed=active,
+        lesson_time=time(20, 0) if active else None,
+        consent_at=now if active else None,
         joined_at=now,
     )
     session.add(made)
     await session.flush()
     if user_id is not None:
-        session.add(ChannelIdentity(
-            member_id=made.id, channel=channel, external_user_id=user_id, chat_id=user_id,
-            display_name=full_name, created_at=now,
-        ))
+        session.add(
+            ChannelIdentity(
+                member_id=made.id,
+                channel=channel,
+                external_user_id=user_id,
+                chat_id=user_id,
+                display_name=full_name,
+                created_at=now,
+            )
+        )
     await session.commit()
     await session.refresh(made, ["unit"])
     return made

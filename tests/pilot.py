@@ -7,17 +7,26 @@ tests let the bot process poll the same server over HTTP.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from bot.channels.webchat import BotApiServer
 
 Handle = Callable[[dict[str, Any]], Awaitable[None]]
+Update = dict[str, Any]
+
+
+class PilotFactory(Protocol):
+    def __call__(self, user_id: int, *, chat_id: int | None = None) -> Pilot: ...
 
 
 class Pilot:
     def __init__(
-        self, server: BotApiServer, user_id: int, handle: Handle | None = None,
-        *, chat_id: int | None = None,
+        self,
+        server: BotApiServer,
+        user_id: int,
+        handle: Handle | None = None,
+        *,
+        chat_id: int | None = None,
     ) -> None:
         self.server = server
         self.user_id = user_id
@@ -25,7 +34,9 @@ class Pilot:
         self._handle = handle
 
     async def send(self, text: str) -> dict[str, Any]:
-        update = await self.server.user_sends_text(self.user_id, text, chat_id=self.chat_id)
+        update: Update = await self.server.user_sends_text(
+            self.user_id, text, chat_id=self.chat_id
+        )
         await self._deliver(update)
         return update
 
@@ -35,8 +46,10 @@ class Pilot:
             for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
                 for button in row:
                     if button["text"] == label:
-                        update = await self.server.user_presses(
-                            self.user_id, self.chat_id, message["message_id"],
+                        update: Update = await self.server.user_presses(
+                            self.user_id,
+                            self.chat_id,
+                            message["message_id"],
                             button["callback_data"],
                         )
                         await self._deliver(update)
@@ -46,7 +59,7 @@ class Pilot:
     async def forge(self, data: str) -> dict[str, Any]:
         """Press a button with made-up callback data on the newest bot message."""
         message = self.bot_messages()[-1]
-        update = await self.server.user_sends_callback_raw(
+        update: Update = await self.server.user_sends_callback_raw(
             self.user_id, self.chat_id, message["message_id"], data
         )
         await self._deliver(update)

@@ -25,9 +25,7 @@ def text_update(update_id: int, chat_id: int, text: str = "xin chào") -> dict[s
     }
 
 
-async def test_a_duplicate_update_is_stored_once(
-    session: AsyncSession, clock: FakeClock
-) -> None:
+async def test_a_duplicate_update_is_stored_once(session: AsyncSession, clock: FakeClock) -> None:
     assert await inbox.store(session, clock, "telegram", text_update(1, 10))
     assert not await inbox.store(session, clock, "telegram", text_update(1, 10))
     assert await inbox.store(session, clock, "local", text_update(1, 10))

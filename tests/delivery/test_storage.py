@@ -44,9 +44,7 @@ async def test_state_and_data_round_trip(storage: BaseStorage) -> None:
     assert await storage.get_data(KEY) == {}
 
 
-async def test_database_state_survives_a_new_engine(
-    database_url: str, clock: FakeClock
-) -> None:
+async def test_database_state_survives_a_new_engine(database_url: str, clock: FakeClock) -> None:
     first_engine = create_engine(database_url)
     await DbStorage(create_sessionmaker(first_engine), clock).set_state(KEY, "Joining:name")
     await first_engine.dispose()

@@ -20,8 +20,14 @@ class BotProcess:
     async def start(self) -> None:
         log = self._log_path.open("ab")
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=ROOT, env=self._env,
-            stdout=log, stderr=log,
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=ROOT,
+            env=self._env,
+            stdout=log,
+            stderr=log,
         )
         log.close()
 

@@ -19,16 +19,23 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without these, Chromium phones home at start-up and this machine's closed network stalls it.
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
 @pytest.fixture
 async def local_app(database_url: str, clock: FakeClock) -> AsyncIterator[App]:
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=database_url, local_chat_port=0,
+        _env_file=None,
+        database_url=database_url,
+        local_chat_port=0,
     )
     app = App(settings, clock)
     await app.start()
@@ -66,6 +73,8 @@ async def test_a_newcomer_joins_the_demo_cell_in_the_browser(
     await page.get_by_test_id("composer-send").click()
     await expect(bot_says.last).to_contain_text("Bước 3/3")
     await press(page, onboarding.CONSENT_YES)
-    await expect(page.get_by_test_id("button").filter(has_text=common.MENU_HELP).last).to_be_visible()
+    await expect(
+        page.get_by_test_id("button").filter(has_text=common.MENU_HELP).last
+    ).to_be_visible()
     await expect(bot_says.last).to_contain_text(f"{an.last_name} {an.first_name}")
     await page.screenshot(path=str(tmp_path / "joined.png"), full_page=True)

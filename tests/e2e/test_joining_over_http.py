@@ -45,15 +45,23 @@ async def wait_text(server: BotApiServer, chat_id: int, expected: str) -> None:
 
 async def make_invite(session: AsyncSession, clock: FakeClock, cast: Cast) -> str:
     created = await invites.create_invite(
-        session, clock, unit_id=cast.chi_bo_1.id, role=Role.MEMBER, actor=None,
-        ttl=timedelta(days=36500), max_uses=1,
+        session,
+        clock,
+        unit_id=cast.chi_bo_1.id,
+        role=Role.MEMBER,
+        actor=None,
+        ttl=timedelta(days=36500),
+        max_uses=1,
     )
     return invites.normalise_code(created.code)
 
 
 async def test_a_member_joins_and_a_duplicate_update_is_handled_once(
-    server: BotApiServer, bot_process: StartBot,
-    session: AsyncSession, clock: FakeClock, cast: Cast,
+    server: BotApiServer,
+    bot_process: StartBot,
+    session: AsyncSession,
+    clock: FakeClock,
+    cast: Cast,
 ) -> None:
     code = await make_invite(session, clock, cast)
     await bot_process()
@@ -66,8 +74,9 @@ async def test_a_member_joins_and_a_duplicate_update_is_handled_once(
     await wait_text(server, 900, "Bước 3/3")
     await press(server, 900, onboarding.CONSENT_YES)
     await server.wait_for(
-        lambda: any(label == common.MENU_HELP for m in server.messages(900) for label, _ in
-                    buttons(m)),
+        lambda: any(
+            label == common.MENU_HELP for m in server.messages(900) for label, _ in buttons(m)
+        ),
         timeout=WAIT,
     )
     assert sum("Bước 1/3" in t for t in bot_texts(server, 900)) == 1  # the duplicate was ignored
@@ -77,8 +86,11 @@ async def test_a_member_joins_and_a_duplicate_update_is_handled_once(
 
 
 async def test_the_bot_killed_mid_joining_continues_after_a_restart(
-    server: BotApiServer, bot_process: StartBot,
-    session: AsyncSession, clock: FakeClock, cast: Cast,
+    server: BotApiServer,
+    bot_process: StartBot,
+    session: AsyncSession,
+    clock: FakeClock,
+    cast: Cast,
 ) -> None:
     code = await make_invite(session, clock, cast)
     first = await bot_process()

@@ -27,34 +27,51 @@ def free_port() -> int:
 
 
 async def test_updates_arrive_by_webhook_and_forgeries_are_refused(
-    server: BotApiServer, bot_process: StartBot,
-    session: AsyncSession, clock: FakeClock, cast: Cast,
+    server: BotApiServer,
+    bot_process: StartBot,
+    session: AsyncSession,
+    clock: FakeClock,
+    cast: Cast,
 ) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/tg/hook"
     created = await invites.create_invite(
-        session, clock, unit_id=cast.chi_bo_1.id, role=Role.MEMBER, actor=None,
-        ttl=timedelta(days=36500), max_uses=1,
+        session,
+        clock,
+        unit_id=cast.chi_bo_1.id,
+        role=Role.MEMBER,
+        actor=None,
+        ttl=timedelta(days=36500),
+        max_uses=1,
     )
-    process = await bot_process(
-        WEBHOOK_URL=url, WEBHOOK_SECRET=SECRET, WEBHOOK_PORT=str(port)
-    )
+    process = await bot_process(WEBHOOK_URL=url, WEBHOOK_SECRET=SECRET, WEBHOOK_PORT=str(port))
     await server.wait_for(lambda: bool(server.calls_to("setWebhook")), timeout=WAIT)
     assert server.calls_to("setWebhook")[-1].params["secret_token"] == SECRET
 
     await server.user_sends_text(900, f"/start {created.code}")
     await wait_text(server, 900, "Bước 1/3")
 
-    forged = {"update_id": 999_999, "message": {"message_id": 1, "date": 0, "text": "/start",
-                                                "chat": {"id": 900, "type": "private"}}}
+    forged = {
+        "update_id": 999_999,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "text": "/start",
+            "chat": {"id": 900, "type": "private"},
+        },
+    }
     async with aiohttp.ClientSession() as http:
         for header in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
             async with http.post(url, json=forged, headers=header) as response:
                 assert response.status == 401
-        async with http.post(url, data=b"not json",
-                             headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as response:
+        async with http.post(
+            url, data=b"not json", headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        ) as response:
             assert response.status == 400
-    assert await session.scalar(
-        select(func.count()).select_from(InboxUpdate).where(InboxUpdate.update_id == 999_999)
-    ) == 0
+    assert (
+        await session.scalar(
+            select(func.count()).select_from(InboxUpdate).where(InboxUpdate.update_id == 999_999)
+        )
+        == 0
+    )
     assert SECRET not in process.log()

@@ -12,7 +12,7 @@ from bot.channels.webchat import BotApiServer
 from bot.settings import Settings
 from tests.conftest import Cast
 from tests.fakes.clock import FakeClock
-from tests.pilot import Pilot
+from tests.pilot import Pilot, PilotFactory
 
 TOKEN = "123456:TEST-token"
 
@@ -22,8 +22,12 @@ async def server() -> AsyncIterator[BotApiServer]:
     fake = BotApiServer()
     await fake.start("127.0.0.1", 0)
     for user_id, first, last in [
-        (101, "Thư", "Trần Thị"), (102, "An", "Nguyễn Văn"), (103, "Bình", "Lê Thị"),
-        (104, "Cường", "Phạm Văn"), (105, "Dũng", "Võ Văn"), (900, "Em", "Hoàng Văn"),
+        (101, "Thư", "Trần Thị"),
+        (102, "An", "Nguyễn Văn"),
+        (103, "Bình", "Lê Thị"),
+        (104, "Cường", "Phạm Văn"),
+        (105, "Dũng", "Võ Văn"),
+        (900, "Em", "Hoàng Văn"),
         (901, "Giang", "Đỗ Thị"),
     ]:
         fake.add_user(user_id, first, last)
@@ -34,7 +38,7 @@ async def server() -> AsyncIterator[BotApiServer]:
 @pytest.fixture
 def settings(database_url: str, redis_url: str | None, server: BotApiServer) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         bot_token=SecretStr(TOKEN),
         telegram_api_base=server.base_url,
         database_url=database_url,
@@ -52,9 +56,8 @@ async def app(settings: Settings, clock: FakeClock, cast: Cast) -> AsyncIterator
 
 
 @pytest.fixture
-def pilot_for(app: App, server: BotApiServer) -> type[Pilot]:
-    class Bound(Pilot):
-        def __init__(self, user_id: int, *, chat_id: int | None = None) -> None:
-            super().__init__(server, user_id, app.handle, chat_id=chat_id)
+def pilot_for(app: App, server: BotApiServer) -> PilotFactory:
+    def make(user_id: int, *, chat_id: int | None = None) -> Pilot:
+        return Pilot(server, user_id, app.handle, chat_id=chat_id)
 
-    return Bound
+    return make

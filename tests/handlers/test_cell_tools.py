@@ -8,7 +8,7 @@ from bot.screens.cell import ListMembers, NewInvite
 from bot.texts import cell, common
 from db.models import AuditEntry, Invite
 from tests.conftest import Cast
-from tests.pilot import Pilot
+from tests.pilot import PilotFactory
 
 
 def alerts(server: BotApiServer) -> list[str]:
@@ -16,7 +16,7 @@ def alerts(server: BotApiServer) -> list[str]:
 
 
 async def test_a_secretary_creates_an_invite_in_the_bot(
-    session: AsyncSession, cast: Cast, pilot_for: type[Pilot]
+    session: AsyncSession, cast: Cast, pilot_for: PilotFactory
 ) -> None:
     thu = pilot_for(101)
     await thu.send("/start")
@@ -30,7 +30,7 @@ async def test_a_secretary_creates_an_invite_in_the_bot(
     assert await session.scalar(select(Invite.unit_id)) == cast.chi_bo_1.id
 
 
-async def test_a_secretary_sees_the_member_list(cast: Cast, pilot_for: type[Pilot]) -> None:
+async def test_a_secretary_sees_the_member_list(cast: Cast, pilot_for: PilotFactory) -> None:
     thu = pilot_for(101)
     await thu.send("menu")
     await thu.press(common.MENU_CELL)
@@ -41,7 +41,7 @@ async def test_a_secretary_sees_the_member_list(cast: Cast, pilot_for: type[Pilo
 
 
 async def test_a_member_has_no_cell_tools_and_forged_ones_are_refused(
-    session: AsyncSession, cast: Cast, pilot_for: type[Pilot], server: BotApiServer
+    session: AsyncSession, cast: Cast, pilot_for: PilotFactory, server: BotApiServer
 ) -> None:
     an = pilot_for(102)
     await an.send("/start")
@@ -50,12 +50,14 @@ async def test_a_member_has_no_cell_tools_and_forged_ones_are_refused(
     await an.forge(NewInvite(cast.chi_bo_1.id, "member").pack())
     assert alerts(server)[-2:] == [common.not_allowed(), common.not_allowed()]
     assert await session.scalar(select(Invite.id)) is None
-    refused = list(await session.scalars(select(AuditEntry).where(AuditEntry.outcome == "refused")))
+    refused = list(
+        await session.scalars(select(AuditEntry).where(AuditEntry.outcome == "refused"))
+    )
     assert [e.actor_external_id for e in refused] == [102, 102]
 
 
 async def test_a_secretary_cannot_reach_another_cell(
-    session: AsyncSession, cast: Cast, pilot_for: type[Pilot], server: BotApiServer
+    session: AsyncSession, cast: Cast, pilot_for: PilotFactory, server: BotApiServer
 ) -> None:
     thu = pilot_for(101)
     await thu.send("/start")
@@ -65,7 +67,7 @@ async def test_a_secretary_cannot_reach_another_cell(
 
 
 async def test_garbage_button_data_gets_a_polite_answer(
-    cast: Cast, pilot_for: type[Pilot], server: BotApiServer
+    cast: Cast, pilot_for: PilotFactory, server: BotApiServer
 ) -> None:
     binh = pilot_for(103)
     await binh.send("/start")

@@ -13,13 +13,18 @@ from bot.texts import common, onboarding
 from db.models import Member, MemberStatus, Role
 from tests.conftest import Cast
 from tests.fakes.clock import FakeClock
-from tests.pilot import Pilot
+from tests.pilot import PilotFactory
 
 
 async def invite(session: AsyncSession, clock: FakeClock, cast: Cast, **kw: object) -> str:
     created: CreatedInvite = await invites.create_invite(
-        session, clock, unit_id=cast.chi_bo_1.id, role=Role.MEMBER, actor=cast.chi_thu,
-        ttl=timedelta(days=3), max_uses=int(kw.get("max_uses", 1)),  # type: ignore[call-overload]
+        session,
+        clock,
+        unit_id=cast.chi_bo_1.id,
+        role=Role.MEMBER,
+        actor=cast.chi_thu,
+        ttl=timedelta(days=3),
+        max_uses=int(kw.get("max_uses", 1)),  # type: ignore[call-overload]
     )
     return created.code
 
@@ -34,7 +39,7 @@ async def joined_member(app: App, user_id: int) -> Member:
 
 
 async def test_a_newcomer_joins_with_a_deep_link(
-    app: App, session: AsyncSession, clock: FakeClock, cast: Cast, pilot_for: type[Pilot]
+    app: App, session: AsyncSession, clock: FakeClock, cast: Cast, pilot_for: PilotFactory
 ) -> None:
     code = await invite(session, clock, cast)
     em = pilot_for(900)
@@ -55,12 +60,14 @@ async def test_a_newcomer_joins_with_a_deep_link(
 
     member = await joined_member(app, 900)
     assert (member.full_name, member.status, member.lesson_time) == (
-        "Hoàng Văn Em", MemberStatus.ACTIVE, time(20, 0)
+        "Hoàng Văn Em",
+        MemberStatus.ACTIVE,
+        time(20, 0),
     )
 
 
 async def test_typed_answers_work_like_buttons(
-    session: AsyncSession, clock: FakeClock, cast: Cast, pilot_for: type[Pilot]
+    session: AsyncSession, clock: FakeClock, cast: Cast, pilot_for: PilotFactory
 ) -> None:
     code = await invite(session, clock, cast)
     em = pilot_for(900)
@@ -75,7 +82,11 @@ async def test_typed_answers_work_like_buttons(
 
 
 async def test_bad_input_is_asked_again_and_nothing_is_lost(
-    app: App, session: AsyncSession, clock: FakeClock, cast: Cast, pilot_for: type[Pilot],
+    app: App,
+    session: AsyncSession,
+    clock: FakeClock,
+    cast: Cast,
+    pilot_for: PilotFactory,
     server: BotApiServer,
 ) -> None:
     code = await invite(session, clock, cast)
@@ -98,7 +109,7 @@ async def test_bad_input_is_asked_again_and_nothing_is_lost(
 
 
 async def test_invites_that_cannot_be_used_say_why(
-    session: AsyncSession, clock: FakeClock, cast: Cast, pilot_for: type[Pilot]
+    session: AsyncSession, clock: FakeClock, cast: Cast, pilot_for: PilotFactory
 ) -> None:
     em, giang = pilot_for(900), pilot_for(901)
     await em.send("/start ZZZZZZZZ")
@@ -113,7 +124,7 @@ async def test_invites_that_cannot_be_used_say_why(
     assert "đã hết hạn" in giang.text() and "xin bí thư" in giang.text()
 
 
-async def test_a_stranger_is_told_how_to_join(pilot_for: type[Pilot]) -> None:
+async def test_a_stranger_is_told_how_to_join(pilot_for: PilotFactory) -> None:
     em = pilot_for(900)
     await em.send("xin chào")
     assert em.text() == onboarding.welcome_stranger()

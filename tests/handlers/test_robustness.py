@@ -9,11 +9,14 @@ from bot.channels.webchat import BotApiServer
 from bot.screens import menus
 from bot.texts import common
 from tests.conftest import Cast
-from tests.pilot import Pilot
+from tests.pilot import PilotFactory
 
 
 async def test_a_handler_error_is_logged_and_apologised_for(
-    app: App, cast: Cast, pilot_for: type[Pilot], monkeypatch: pytest.MonkeyPatch,
+    app: App,
+    cast: Cast,
+    pilot_for: PilotFactory,
+    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     def broken(*args: object, **kwargs: object) -> None:
@@ -29,7 +32,7 @@ async def test_a_handler_error_is_logged_and_apologised_for(
 
 
 async def test_a_flood_is_slowed_down_with_one_notice(
-    cast: Cast, pilot_for: type[Pilot], server: BotApiServer
+    cast: Cast, pilot_for: PilotFactory, server: BotApiServer
 ) -> None:
     binh = pilot_for(103)
     for _ in range(25):
@@ -40,7 +43,7 @@ async def test_a_flood_is_slowed_down_with_one_notice(
 
 
 async def test_a_long_text_or_emoji_gets_a_polite_answer(
-    cast: Cast, pilot_for: type[Pilot]
+    cast: Cast, pilot_for: PilotFactory
 ) -> None:
     binh = pilot_for(103)
     await binh.send("/start")

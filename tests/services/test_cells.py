@@ -14,7 +14,9 @@ from tests.fakes.clock import FakeClock
 async def test_a_secretary_sees_their_cell(session: AsyncSession, cast: Cast) -> None:
     overview = await cells.cell_overview(session, cast.chi_thu, cast.chi_bo_1.id)
     assert [m.full_name for m in overview.members] == [
-        "Trần Thị Thư", "Nguyễn Văn An", "Lê Thị Bình"
+        "Trần Thị Thư",
+        "Nguyễn Văn An",
+        "Lê Thị Bình",
     ]
     assert (overview.active, overview.onboarding) == (3, 0)
 

@@ -24,8 +24,13 @@ async def test_a_secretary_invites_to_their_own_cell(
     session: AsyncSession, clock: FakeClock, cast: Cast
 ) -> None:
     created = await invites.create_invite(
-        session, clock, unit_id=cast.chi_bo_1.id, role=Role.MEMBER, actor=cast.chi_thu,
-        ttl=DAY, max_uses=1,
+        session,
+        clock,
+        unit_id=cast.chi_bo_1.id,
+        role=Role.MEMBER,
+        actor=cast.chi_thu,
+        ttl=DAY,
+        max_uses=1,
     )
     assert len(invites.normalise_code(created.code)) == 8
     stored = await session.scalar(select(Invite).where(Invite.id == created.invite_id))
@@ -41,8 +46,13 @@ async def test_a_secretary_cannot_invite_to_another_cell(
 ) -> None:
     with pytest.raises(NotAllowed):
         await invites.create_invite(
-            session, clock, unit_id=cast.chi_bo_2.id, role=Role.MEMBER, actor=cast.chi_thu,
-            ttl=DAY, max_uses=1,
+            session,
+            clock,
+            unit_id=cast.chi_bo_2.id,
+            role=Role.MEMBER,
+            actor=cast.chi_thu,
+            ttl=DAY,
+            max_uses=1,
         )
 
 
@@ -51,13 +61,23 @@ async def test_a_member_cannot_invite_and_a_secretary_cannot_make_a_secretary(
 ) -> None:
     with pytest.raises(NotAllowed):
         await invites.create_invite(
-            session, clock, unit_id=cast.chi_bo_1.id, role=Role.MEMBER, actor=cast.an,
-            ttl=DAY, max_uses=1,
+            session,
+            clock,
+            unit_id=cast.chi_bo_1.id,
+            role=Role.MEMBER,
+            actor=cast.an,
+            ttl=DAY,
+            max_uses=1,
         )
     with pytest.raises(NotAllowed):
         await invites.create_invite(
-            session, clock, unit_id=cast.chi_bo_1.id, role=Role.SECRETARY, actor=cast.chi_thu,
-            ttl=DAY, max_uses=1,
+            session,
+            clock,
+            unit_id=cast.chi_bo_1.id,
+            role=Role.SECRETARY,
+            actor=cast.chi_thu,
+            ttl=DAY,
+            max_uses=1,
         )
 
 
@@ -66,8 +86,13 @@ async def test_a_cell_role_does_not_fit_a_committee(
 ) -> None:
     with pytest.raises(InvalidInput):
         await invites.create_invite(
-            session, clock, unit_id=cast.dang_bo.id, role=Role.MEMBER, actor=None,
-            ttl=DAY, max_uses=1,
+            session,
+            clock,
+            unit_id=cast.dang_bo.id,
+            role=Role.MEMBER,
+            actor=None,
+            ttl=DAY,
+            max_uses=1,
         )
 
 
@@ -75,7 +100,12 @@ async def test_an_expired_invite_says_when_it_expired(
     session: AsyncSession, clock: FakeClock, cast: Cast
 ) -> None:
     created = await invites.create_invite(
-        session, clock, unit_id=cast.chi_bo_1.id, role=Role.MEMBER, actor=None, ttl=DAY,
+        session,
+        clock,
+        unit_id=cast.chi_bo_1.id,
+        role=Role.MEMBER,
+        actor=None,
+        ttl=DAY,
         max_uses=1,
     )
     clock.move(days=1, seconds=1)
@@ -89,7 +119,12 @@ async def test_an_invite_is_used_up_after_its_uses(
     session: AsyncSession, clock: FakeClock, cast: Cast
 ) -> None:
     created = await invites.create_invite(
-        session, clock, unit_id=cast.chi_bo_1.id, role=Role.MEMBER, actor=None, ttl=DAY,
+        session,
+        clock,
+        unit_id=cast.chi_bo_1.id,
+        role=Role.MEMBER,
+        actor=None,
+        ttl=DAY,
         max_uses=2,
     )
     await onboarding.redeem_invite(session, clock, created.code, newcomer(901))
@@ -108,7 +143,12 @@ async def test_a_member_cannot_join_twice(
     session: AsyncSession, clock: FakeClock, cast: Cast
 ) -> None:
     created = await invites.create_invite(
-        session, clock, unit_id=cast.chi_bo_2.id, role=Role.MEMBER, actor=None, ttl=DAY,
+        session,
+        clock,
+        unit_id=cast.chi_bo_2.id,
+        role=Role.MEMBER,
+        actor=None,
+        ttl=DAY,
         max_uses=5,
     )
     with pytest.raises(AlreadyMember):

@@ -1,0 +1,81 @@
+"""Golden snapshots of every screen: wording, diacritics and buttons change only by review.
+
+Regenerate after an intended change with `UPDATE_GOLDEN=1 pytest tests/screens`, then read the
+diff of tests/screens/golden.json before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.screens import cell, menus, onboarding
+from bot.screens.base import Screen
+from bot.services.cells import CellOverview, MemberRow
+from bot.services.invites import CreatedInvite
+from bot.services.onboarding import Progress, Step
+from db.models import Role
+
+GOLDEN = Path(__file__).with_name("golden.json")
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _screens() -> dict[str, Screen]:
+    def joining(step: Step, name: str = "Hoàng Văn <Em>") -> Progress:
+        return Progress(7, step, name, "Chi bộ 1", time(20, 0))
+
+    overview = CellOverview(
+        3,
+        "Chi bộ 1",
+        (
+            MemberRow("Trần Thị Thư", Role.SECRETARY, True),
+            MemberRow("Nguyễn Văn An", Role.MEMBER, False),
+        ),
+    )
+    created = CreatedInvite(
+        "ABCD-EF23", 1, "Chi bộ 1", Role.MEMBER, datetime(2026, 11, 25, 13, 0, tzinfo=UTC), 1
+    )
+    return {
+        "menus.main_menu.member": menus.main_menu("Lê Thị Bình", "Chi bộ 1", 3, manager=False),
+        "menus.main_menu.secretary": menus.main_menu("Trần Thị Thư", "Chi bộ 1", 3, manager=True),
+        "menus.help.member": menus.help_screen(manager=False),
+        "menus.help.secretary": menus.help_screen(manager=True),
+        "onboarding.welcome": onboarding.welcome(),
+        "onboarding.name": onboarding.step_screen(joining(Step.NAME)),
+        "onboarding.name.empty": onboarding.step_screen(joining(Step.NAME, "")),
+        "onboarding.name.invalid": onboarding.ask_name(invalid=True),
+        "onboarding.time": onboarding.step_screen(joining(Step.TIME)),
+        "onboarding.time.custom": onboarding.ask_custom_time(),
+        "onboarding.consent": onboarding.step_screen(joining(Step.CONSENT)),
+        "onboarding.declined": onboarding.declined(),
+        "cell.menu": cell.cell_menu(overview),
+        "cell.choose_role": cell.choose_role(3, ["member", "deputy"]),
+        "cell.invite_created": cell.invite_created(
+            created, "https://t.me/hocbac_bot?start=X", 3, TZ
+        ),
+        "cell.members": cell.member_list(overview),
+    }
+
+
+def _as_json(screen: Screen) -> dict[str, object]:
+    return {
+        "text": screen.text,
+        "rows": [
+            "  ·  ".join(f"{b.label} → {b.action.pack() if b.action else b.url}" for b in row)
+            for row in screen.rows
+        ],
+    }
+
+
+def test_every_screen_matches_its_golden_snapshot() -> None:
+    current = {name: _as_json(screen) for name, screen in _screens().items()}
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(json.dumps(current, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    assert current == json.loads(GOLDEN.read_text("utf-8"))
+
+
+def test_user_data_is_escaped_in_screens() -> None:
+    assert "Hoàng Văn &lt;Em&gt;" in _screens()["onboarding.name"].text
