@@ -140,7 +140,7 @@ class App:
             else None
         )
         path = urlsplit(self.settings.webhook_url).path or "/"
-        runner = web.AppRunner(self.ingest.webhook_app(path, secret))
+        runner = web.AppRunner(self.ingest.webhook_app(path, secret), shutdown_timeout=5.0)
         await runner.setup()
         await web.TCPSite(runner, self.settings.webhook_host, self.settings.webhook_port).start()
         self._runners.append(runner)

@@ -6,10 +6,19 @@ from aiogram import Router
 
 from handlers import cell, errors, fallback, menu, onboarding, start
 
+ORDER = (errors, start, onboarding, menu, cell, fallback)
+
 
 def build_router() -> Router:
+    """Return a root router holding every feature router in order."""
     root = Router(name="hocbac")
-    root.include_routers(
-        errors.router, start.router, onboarding.router, menu.router, cell.router, fallback.router
-    )
+    for module in ORDER:
+        feature: Router = module.router
+        # aiogram lets a router have one parent; tests build several apps in one process, so
+        # a router is moved from the previous root to the new one.
+        previous = feature.parent_router
+        if previous is not None:
+            previous.sub_routers.remove(feature)
+            feature._parent_router = None
+        root.include_router(feature)
     return root

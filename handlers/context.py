@@ -12,7 +12,9 @@ from db.models import Member, UnitKind
 
 
 def identity(user: User, chat_id: int, channel: str) -> Identity:
-    return Identity(channel, user.id, chat_id, user.full_name or None)
+    # Vietnamese names read family name first: "Hoàng Văn" + "Em" is "Hoàng Văn Em".
+    name = " ".join(part for part in (user.last_name, user.first_name) if part)
+    return Identity(channel, user.id, chat_id, name or None)
 
 
 def chat_id_of(event: Message | CallbackQuery) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from bot.channels.webchat import BotApiServer
+from bot.channels.webchat import BotApiServer, parse_html
 
 Handle = Callable[[dict[str, Any]], Awaitable[None]]
 Update = dict[str, Any]
@@ -86,3 +86,8 @@ class Pilot:
     async def _deliver(self, update: dict[str, Any]) -> None:
         if self._handle is not None:
             await self._handle(update)
+
+
+def plain(html: str) -> str:
+    """The text a person sees for an HTML-formatted message (tags become formatting)."""
+    return parse_html(html)[0]

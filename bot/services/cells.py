@@ -60,11 +60,8 @@ async def ensure_unit(
     name = " ".join(name.split())
     if not 2 <= len(name) <= 200:
         raise InvalidInput("unit name")
-    unit = await session.scalar(
-        select(Unit).where(Unit.name == name, Unit.parent_id.is_(parent_id))
-        if parent_id is None
-        else select(Unit).where(Unit.name == name, Unit.parent_id == parent_id)
-    )
+    parent = Unit.parent_id.is_(None) if parent_id is None else Unit.parent_id == parent_id
+    unit = await session.scalar(select(Unit).where(Unit.name == name, parent))
     if unit is None:
         unit = Unit(name=name, kind=kind, parent_id=parent_id, created_at=clock.now())
         session.add(unit)

@@ -1,0 +1,30 @@
+"""Bot API errors as Telegram words them."""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.retry_after = retry_after
+
+    def body(self) -> dict[str, object]:
+        body: dict[str, object] = {
+            "ok": False,
+            "error_code": self.code,
+            "description": self.description,
+        }
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
+def bad_request(what: str) -> ApiError:
+    return ApiError(400, f"Bad Request: {what}")
+
+
+NOT_FOUND = ApiError(404, "Not Found")
+UNAUTHORIZED = ApiError(401, "Unauthorized")
+BLOCKED = ApiError(403, "Forbidden: bot was blocked by the user")
