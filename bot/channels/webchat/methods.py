@@ -221,14 +221,20 @@ async def send_poll(api: Methods, params: Params) -> Any:
         "id": poll_id,
         "question": params["question"],
         "options": [
-            {"text": o["text"] if isinstance(o, dict) else str(o), "voter_count": 0}
-            for o in options
+            {
+                "persistent_id": f"{poll_id}-{n}",
+                "voter_count": 0,
+                "text": o["text"] if isinstance(o, dict) else str(o),
+            }
+            for n, o in enumerate(options)
         ],
         "total_voter_count": 0,
         "is_closed": False,
         "is_anonymous": params.get("is_anonymous", True),
         "type": params.get("type", "regular"),
         "allows_multiple_answers": bool(params.get("allows_multiple_answers")),
+        "allows_revoting": bool(params.get("allows_revoting")),
+        "members_only": bool(params.get("members_only")),
     }
     if correct is not None:
         poll["correct_option_id"] = int(correct[0])

@@ -154,7 +154,12 @@ class People:
         if poll["is_anonymous"]:
             return self._enqueue(poll=dict(poll))
         return self._enqueue(
-            poll_answer={"poll_id": poll_id, "user": self._user(user_id), "option_ids": option_ids}
+            poll_answer={
+                "poll_id": poll_id,
+                "user": self._user(user_id),
+                "option_ids": option_ids,
+                "option_persistent_ids": [poll["options"][i]["persistent_id"] for i in option_ids],
+            }
         )
 
     def _user(self, user_id: int) -> dict[str, Any]:

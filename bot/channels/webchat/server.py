@@ -165,6 +165,10 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
     else:
         form = await request.post()
         params.update({k: v for k, v in form.items() if isinstance(v, str)})
+    # "attach://name" points at the multipart part called name (how aiogram sends files).
+    for key, value in list(params.items()):
+        if isinstance(value, str) and value.startswith("attach://"):
+            params[key] = params.pop(value.removeprefix("attach://"), value)
     return params
 
 

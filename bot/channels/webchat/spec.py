@@ -103,7 +103,7 @@ def _read(field: Field, value: Any) -> Any:
     raise bad_request(f'field "{field.name}" must be of type {" or ".join(field.types)}')
 
 
-def _as(kind: str, value: Any) -> Any:
+def _as(kind: str, value: Any, *, encoded: bool = True) -> Any:
     if kind == "InputFile":
         if isinstance(value, Upload):
             return value
@@ -134,12 +134,15 @@ def _as(kind: str, value: Any) -> Any:
         if str(value).lower() in ("false", "0"):
             return False
         raise ValueError("not a boolean")
-    decoded = json.loads(value) if isinstance(value, str) else value
+    # Top-level values may arrive JSON-encoded (form posts); items inside an array never do.
+    decoded = json.loads(value) if encoded and isinstance(value, str) else value
     if kind.startswith("Array of "):
         if not isinstance(decoded, list):
             raise ValueError("not an array")
         inner = kind.removeprefix("Array of ")
-        return [_as(inner, item) for item in decoded]
+        return [_as(inner, item, encoded=False) for item in decoded]
+    if kind == "InputPollOption" and isinstance(decoded, str):
+        return {"text": decoded}  # Telegram still takes plain strings, and aiogram sends them
     if kind in spec()["types"] or kind not in SCALARS:
         if not isinstance(decoded, dict):
             raise ValueError("not an object")

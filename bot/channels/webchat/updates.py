@@ -131,6 +131,7 @@ class Delivery:
                         delivered = False
                     if delivered:
                         self.world.updates.pop(0)
+                        self.world.touch()
                         backoff = 0.05
                         continue
                     await asyncio.sleep(backoff)
