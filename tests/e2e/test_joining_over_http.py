@@ -120,3 +120,31 @@ async def inbox_settled(session: AsyncSession) -> None:
             if statuses == {InboxStatus.DONE}:
                 return
             await asyncio.sleep(0.05)  # another process is working; there is no clock to move
+
+
+async def test_an_update_cut_short_by_a_crash_is_handled_after_the_restart(
+    server: BotApiServer,
+    bot_process: StartBot,
+    session: AsyncSession,
+    clock: FakeClock,
+    cast: Cast,
+) -> None:
+    code = await make_invite(session, clock, cast)
+    first = await bot_process()
+    await server.wait_for(lambda: bool(server.calls_to("getMe")), timeout=WAIT)
+    # The bot's answer hangs; the bot dies while handling the update.
+    server.faults.fail("sendMessage", "slow", delay=3.0)
+    await server.user_sends_text(900, f"/start {code}")
+    await server.wait_for(lambda: not server.world.updates, timeout=WAIT)  # fetched and stored
+    await first.kill()
+    pending = await session.scalar(
+        select(func.count())
+        .select_from(InboxUpdate)
+        .where(InboxUpdate.status == InboxStatus.PENDING)
+    )
+    await session.commit()
+    assert pending == 1
+
+    await bot_process()
+    await wait_text(server, 900, "Bước 1/3")
+    await inbox_settled(session)

@@ -61,3 +61,16 @@ async def test_a_stranger_in_a_group_is_never_an_error(
     assert server.messages(-1001)[-1]["from"]["is_bot"] is False  # ignored
     await app.handle(await server.user_sends_text(900, "/start", chat_id=-1001))
     assert server.messages(-1001)[-1]["text"] == plain(common.private_only())
+
+
+async def test_each_update_is_logged_once_with_its_handler_and_duration(
+    cast: Cast, pilot_for: PilotFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    binh = pilot_for(103)
+    with caplog.at_level(logging.INFO, logger="hocbac.updates"):
+        update = await binh.send("/start")
+    (line,) = [r for r in caplog.records if r.name == "hocbac.updates"]
+    assert line.__dict__["update_id"] == update["update_id"]
+    assert line.__dict__["handler"] == "on_start"
+    assert line.__dict__["outcome"] == "ok"
+    assert line.__dict__["ms"] >= 0

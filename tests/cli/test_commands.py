@@ -1,0 +1,77 @@
+"""The `hocbac` commands an operator types, on a real database."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.services import invites
+from db import create_engine, create_sessionmaker
+from db.models import Invite, Role, Unit, UnitKind
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("BOT_TOKEN", "")
+
+
+def test_an_operator_sets_up_a_cell_and_invites_its_secretary(env: None) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    made = runner.invoke(app, ["unit", "add", "Đảng bộ phường 1", "--kind", "committee"])
+    assert made.exit_code == 0, made.output
+    made = runner.invoke(app, ["unit", "add", "Chi bộ 1", "--parent", "dang bo phuong 1"])
+    assert made.exit_code == 0, made.output
+    result = runner.invoke(
+        app,
+        [
+            "invite",
+            "create",
+            "--cell",
+            "Chi bộ 1",
+            "--role",
+            "secretary",
+            "--name",
+            "Trần Thị Thư",
+            "--uses",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    code = re.search(r"Code: (\S+)", result.output)
+    assert code is not None
+    status = runner.invoke(app, ["inbox", "status"])
+    assert status.exit_code == 0
+
+
+def test_the_invite_from_the_command_line_is_stored_hashed(env: None, database_url: str) -> None:
+    runner.invoke(app, ["unit", "add", "Đảng bộ 1", "--kind", "committee"])
+    runner.invoke(app, ["unit", "add", "Chi bộ 1", "--parent", "Đảng bộ 1"])
+    result = runner.invoke(app, ["invite", "create", "--cell", "chi bo 1", "--role", "member"])
+    code = re.search(r"Code: (\S+)", result.output)
+    assert code is not None
+    stored, cell = asyncio.run(_invite_and_cell(database_url))
+    assert (stored.code_hash, stored.role) == (invites.hash_code(code.group(1)), Role.MEMBER)
+    assert stored.unit_id == cell.id
+
+
+async def _invite_and_cell(database_url: str) -> tuple[Invite, Unit]:
+    engine = create_engine(database_url)
+    async with create_sessionmaker(engine)() as session:
+        stored = await session.scalar(select(Invite))
+        cell = await session.scalar(select(Unit).where(Unit.kind == UnitKind.CELL))
+    await engine.dispose()
+    assert stored is not None and cell is not None
+    return stored, cell
+
+
+def test_an_unknown_cell_is_an_error(env: None) -> None:
+    result = runner.invoke(app, ["invite", "create", "--cell", "Chi bộ 99"])
+    assert result.exit_code != 0
