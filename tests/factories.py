@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.services import cells
+from bot.services import cells, invites
+from bot.services.invites import CreatedInvite
 from db.models import ChannelIdentity, Member, MemberStatus, Role, Unit, UnitKind
 
 
@@ -63,3 +64,26 @@ async def member(
     await session.commit()
     await session.refresh(made, ["unit"])
     return made
+
+
+async def invite(
+    session: AsyncSession,
+    clock: Clock,
+    cell: Unit,
+    *,
+    role: Role = Role.MEMBER,
+    actor: Member | None = None,
+    ttl: timedelta = timedelta(days=3),
+    max_uses: int = 1,
+    full_name: str | None = None,
+) -> CreatedInvite:
+    return await invites.create_invite(
+        session,
+        clock,
+        unit_id=cell.id,
+        role=role,
+        actor=actor,
+        ttl=ttl,
+        max_uses=max_uses,
+        full_name=full_name,
+    )

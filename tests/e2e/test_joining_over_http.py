@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.webchat import BotApiServer
 from bot.services import invites
 from bot.texts import common, onboarding
-from db.models import InboxStatus, InboxUpdate, Member, MemberStatus, Role
+from db.models import InboxStatus, InboxUpdate, Member, MemberStatus
+from tests import factories
 from tests.conftest import Cast
 from tests.e2e.conftest import TOKEN, StartBot
 from tests.fakes.clock import FakeClock
@@ -45,15 +46,7 @@ async def wait_text(server: BotApiServer, chat_id: int, expected: str) -> None:
 
 
 async def make_invite(session: AsyncSession, clock: FakeClock, cast: Cast) -> str:
-    created = await invites.create_invite(
-        session,
-        clock,
-        unit_id=cast.chi_bo_1.id,
-        role=Role.MEMBER,
-        actor=None,
-        ttl=timedelta(days=36500),
-        max_uses=1,
-    )
+    created = await factories.invite(session, clock, cast.chi_bo_1, ttl=timedelta(days=36500))
     return invites.normalise_code(created.code)
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.webchat import BotApiServer
-from bot.services import invites
-from db.models import InboxUpdate, Role
+from db.models import InboxUpdate
+from tests import factories
 from tests.conftest import Cast
 from tests.e2e.conftest import StartBot
 from tests.e2e.test_joining_over_http import WAIT, wait_text
@@ -35,15 +35,7 @@ async def test_updates_arrive_by_webhook_and_forgeries_are_refused(
 ) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/tg/hook"
-    created = await invites.create_invite(
-        session,
-        clock,
-        unit_id=cast.chi_bo_1.id,
-        role=Role.MEMBER,
-        actor=None,
-        ttl=timedelta(days=36500),
-        max_uses=1,
-    )
+    created = await factories.invite(session, clock, cast.chi_bo_1, ttl=timedelta(days=36500))
     process = await bot_process(WEBHOOK_URL=url, WEBHOOK_SECRET=SECRET, WEBHOOK_PORT=str(port))
     await server.wait_for(lambda: bool(server.calls_to("setWebhook")), timeout=WAIT)
     assert server.calls_to("setWebhook")[-1].params["secret_token"] == SECRET

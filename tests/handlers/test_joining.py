@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import time
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -8,25 +8,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import App
 from bot.channels.webchat import BotApiServer
 from bot.services import invites
-from bot.services.invites import CreatedInvite
 from bot.texts import common, onboarding
-from db.models import Member, MemberStatus, Role
+from db.models import Member, MemberStatus
+from tests import factories
 from tests.conftest import Cast
 from tests.fakes.clock import FakeClock
 from tests.pilot import PilotFactory, plain
 
 
-async def invite(session: AsyncSession, clock: FakeClock, cast: Cast, **kw: object) -> str:
-    created: CreatedInvite = await invites.create_invite(
-        session,
-        clock,
-        unit_id=cast.chi_bo_1.id,
-        role=Role.MEMBER,
-        actor=cast.chi_thu,
-        ttl=timedelta(days=3),
-        max_uses=int(kw.get("max_uses", 1)),  # type: ignore[call-overload]
-    )
-    return created.code
+async def invite(session: AsyncSession, clock: FakeClock, cast: Cast) -> str:
+    return (await factories.invite(session, clock, cast.chi_bo_1, actor=cast.chi_thu)).code
 
 
 async def joined_member(app: App, user_id: int) -> Member:

@@ -10,6 +10,7 @@ from bot.errors import AlreadyMember, Expired, InvalidInput, NotAllowed, NotFoun
 from bot.services import invites, onboarding
 from bot.services.onboarding import Identity
 from db.models import AuditEntry, Invite, Role
+from tests import factories
 from tests.conftest import Cast
 from tests.fakes.clock import FakeClock
 
@@ -23,15 +24,7 @@ def newcomer(user_id: int = 900) -> Identity:
 async def test_a_secretary_invites_to_their_own_cell(
     session: AsyncSession, clock: FakeClock, cast: Cast
 ) -> None:
-    created = await invites.create_invite(
-        session,
-        clock,
-        unit_id=cast.chi_bo_1.id,
-        role=Role.MEMBER,
-        actor=cast.chi_thu,
-        ttl=DAY,
-        max_uses=1,
-    )
+    created = await factories.invite(session, clock, cast.chi_bo_1, actor=cast.chi_thu, ttl=DAY)
     assert len(invites.normalise_code(created.code)) == 8
     stored = await session.scalar(select(Invite).where(Invite.id == created.invite_id))
     assert stored is not None
@@ -45,39 +38,17 @@ async def test_a_secretary_cannot_invite_to_another_cell(
     session: AsyncSession, clock: FakeClock, cast: Cast
 ) -> None:
     with pytest.raises(NotAllowed):
-        await invites.create_invite(
-            session,
-            clock,
-            unit_id=cast.chi_bo_2.id,
-            role=Role.MEMBER,
-            actor=cast.chi_thu,
-            ttl=DAY,
-            max_uses=1,
-        )
+        await factories.invite(session, clock, cast.chi_bo_2, actor=cast.chi_thu, ttl=DAY)
 
 
 async def test_a_member_cannot_invite_and_a_secretary_cannot_make_a_secretary(
     session: AsyncSession, clock: FakeClock, cast: Cast
 ) -> None:
     with pytest.raises(NotAllowed):
-        await invites.create_invite(
-            session,
-            clock,
-            unit_id=cast.chi_bo_1.id,
-            role=Role.MEMBER,
-            actor=cast.an,
-            ttl=DAY,
-            max_uses=1,
-        )
+        await factories.invite(session, clock, cast.chi_bo_1, actor=cast.an, ttl=DAY)
     with pytest.raises(NotAllowed):
-        await invites.create_invite(
-            session,
-            clock,
-            unit_id=cast.chi_bo_1.id,
-            role=Role.SECRETARY,
-            actor=cast.chi_thu,
-            ttl=DAY,
-            max_uses=1,
+        await factories.invite(
+            session, clock, cast.chi_bo_1, role=Role.SECRETARY, actor=cast.chi_thu, ttl=DAY
         )
 
 
@@ -85,29 +56,13 @@ async def test_a_cell_role_does_not_fit_a_committee(
     session: AsyncSession, clock: FakeClock, cast: Cast
 ) -> None:
     with pytest.raises(InvalidInput):
-        await invites.create_invite(
-            session,
-            clock,
-            unit_id=cast.dang_bo.id,
-            role=Role.MEMBER,
-            actor=None,
-            ttl=DAY,
-            max_uses=1,
-        )
+        await factories.invite(session, clock, cast.dang_bo, ttl=DAY)
 
 
 async def test_an_expired_invite_says_when_it_expired(
     session: AsyncSession, clock: FakeClock, cast: Cast
 ) -> None:
-    created = await invites.create_invite(
-        session,
-        clock,
-        unit_id=cast.chi_bo_1.id,
-        role=Role.MEMBER,
-        actor=None,
-        ttl=DAY,
-        max_uses=1,
-    )
+    created = await factories.invite(session, clock, cast.chi_bo_1, ttl=DAY)
     clock.move(days=1, seconds=1)
     with pytest.raises(Expired) as caught:
         await onboarding.redeem_invite(session, clock, created.code, newcomer())
@@ -118,15 +73,7 @@ async def test_an_expired_invite_says_when_it_expired(
 async def test_an_invite_is_used_up_after_its_uses(
     session: AsyncSession, clock: FakeClock, cast: Cast
 ) -> None:
-    created = await invites.create_invite(
-        session,
-        clock,
-        unit_id=cast.chi_bo_1.id,
-        role=Role.MEMBER,
-        actor=None,
-        ttl=DAY,
-        max_uses=2,
-    )
+    created = await factories.invite(session, clock, cast.chi_bo_1, ttl=DAY, max_uses=2)
     await onboarding.redeem_invite(session, clock, created.code, newcomer(901))
     await onboarding.redeem_invite(session, clock, created.code.lower(), newcomer(902))
     with pytest.raises(Expired) as caught:
@@ -142,15 +89,7 @@ async def test_an_unknown_code_is_not_found(session: AsyncSession, clock: FakeCl
 async def test_a_member_cannot_join_twice(
     session: AsyncSession, clock: FakeClock, cast: Cast
 ) -> None:
-    created = await invites.create_invite(
-        session,
-        clock,
-        unit_id=cast.chi_bo_2.id,
-        role=Role.MEMBER,
-        actor=None,
-        ttl=DAY,
-        max_uses=5,
-    )
+    created = await factories.invite(session, clock, cast.chi_bo_2, ttl=DAY, max_uses=5)
     with pytest.raises(AlreadyMember):
         await onboarding.redeem_invite(
             session, clock, created.code, Identity("telegram", 102, 102, "An")

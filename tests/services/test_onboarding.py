@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.errors import InvalidInput
-from bot.services import invites, onboarding
+from bot.services import onboarding
 from bot.services.onboarding import Identity, Step
-from db.models import MemberStatus, Role
+from db.models import MemberStatus
+from tests import factories
 from tests.conftest import Cast
 from tests.fakes.clock import FakeClock
 
@@ -16,15 +17,8 @@ from tests.fakes.clock import FakeClock
 async def test_a_newcomer_walks_through_every_step(
     session: AsyncSession, clock: FakeClock, cast: Cast
 ) -> None:
-    created = await invites.create_invite(
-        session,
-        clock,
-        unit_id=cast.chi_bo_1.id,
-        role=Role.MEMBER,
-        actor=cast.chi_thu,
-        ttl=timedelta(days=3),
-        max_uses=1,
-        full_name="Hoàng Văn Em",
+    created = await factories.invite(
+        session, clock, cast.chi_bo_1, actor=cast.chi_thu, full_name="Hoàng Văn Em"
     )
     who = Identity("telegram", 900, 900, "Em Hoàng")
     state = await onboarding.redeem_invite(session, clock, created.code, who)
@@ -52,15 +46,7 @@ async def test_the_step_is_read_back_from_the_database_after_a_restart(
     sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock, cast: Cast
 ) -> None:
     async with sessionmaker() as first:
-        created = await invites.create_invite(
-            first,
-            clock,
-            unit_id=cast.chi_bo_1.id,
-            role=Role.MEMBER,
-            actor=None,
-            ttl=timedelta(days=1),
-            max_uses=1,
-        )
+        created = await factories.invite(first, clock, cast.chi_bo_1, ttl=timedelta(days=1))
         await onboarding.redeem_invite(
             first, clock, created.code, Identity("telegram", 900, 900, "Hoàng Văn Em")
         )
@@ -76,15 +62,7 @@ async def test_the_step_is_read_back_from_the_database_after_a_restart(
 async def test_a_bad_name_changes_nothing(
     session: AsyncSession, clock: FakeClock, cast: Cast
 ) -> None:
-    created = await invites.create_invite(
-        session,
-        clock,
-        unit_id=cast.chi_bo_1.id,
-        role=Role.MEMBER,
-        actor=None,
-        ttl=timedelta(days=1),
-        max_uses=1,
-    )
+    created = await factories.invite(session, clock, cast.chi_bo_1, ttl=timedelta(days=1))
     await onboarding.redeem_invite(
         session, clock, created.code, Identity("telegram", 900, 900, "Hoàng Văn Em")
     )
