@@ -6,6 +6,7 @@ COPY bot bot
 COPY handlers handlers
 COPY db db
 COPY content content
-RUN pip install --no-cache-dir .
+# Editable, so bot/catalog.py finds content/ beside the code.
+RUN pip install --no-cache-dir -e .
 USER nobody
 CMD ["hocbac", "run", "--no-migrate"]

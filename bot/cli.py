@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import signal
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,10 +22,12 @@ db_app = typer.Typer(help="Database schema.")
 invite_app = typer.Typer(help="Invites to join a unit.")
 unit_app = typer.Typer(help="Units: đảng bộ and chi bộ.")
 inbox_app = typer.Typer(help="The update inbox.")
+content_app = typer.Typer(help="The content pack: works, themes, lessons.")
 app.add_typer(db_app, name="db")
 app.add_typer(invite_app, name="invite")
 app.add_typer(unit_app, name="unit")
 app.add_typer(inbox_app, name="inbox")
+app.add_typer(content_app, name="content")
 
 
 def _settings() -> Settings:
@@ -135,6 +138,26 @@ def invite_create(
     typer.echo(
         f"Unit: {created.unit_name}; role: {created.role.value}; uses: {created.max_uses};"
         f" expires {expires:%Y-%m-%d %H:%M %Z}"
+    )
+
+
+@content_app.command("check")
+def content_check(
+    root: Annotated[Path | None, typer.Option(help="Content folder (default: content/).")] = None,
+) -> None:
+    """Check every work, theme and lesson; list each problem with its file and line."""
+    from bot.catalog import CONTENT, check_catalog, load_catalog
+
+    problems = check_catalog(root or CONTENT)
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s); nothing was loaded.", err=True)
+        raise typer.Exit(1)
+    catalog = load_catalog(root or CONTENT)
+    typer.echo(
+        f"OK: {len(catalog.works)} works, {len(catalog.themes)} themes, "
+        f"{catalog.lesson_count} lessons."
     )
 
 

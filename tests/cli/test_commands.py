@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -75,3 +76,18 @@ async def _invite_and_cell(database_url: str) -> tuple[Invite, Unit]:
 def test_an_unknown_cell_is_an_error(env: None) -> None:
     result = runner.invoke(app, ["invite", "create", "--cell", "Chi bộ 99"])
     assert result.exit_code != 0
+
+
+def test_content_check_passes_on_the_shipped_content() -> None:
+    result = runner.invoke(app, ["content", "check"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"OK: 9 works, \d+ themes, \d+ lessons\.", result.output)
+
+
+def test_content_check_fails_with_the_problem(tmp_path: Path) -> None:
+    lessons = tmp_path / "content" / "lessons" / "x"
+    lessons.mkdir(parents=True)
+    (lessons / "01.yaml").write_text("id: [", "utf-8")
+    result = runner.invoke(app, ["content", "check", "--root", str(tmp_path / "content")])
+    assert result.exit_code == 1
+    assert "content/lessons/x/01.yaml:1: not valid YAML" in result.output
