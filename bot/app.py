@@ -17,6 +17,7 @@ from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import Update
 from aiohttp import web
 
+from bot.catalog import Catalog, load_catalog
 from bot.channels.telegram import Ingest
 from bot.channels.webchat import BotApiServer, Persona
 from bot.clock import Clock, SystemClock
@@ -38,19 +39,21 @@ LOCAL_TOKEN = "1000:local-webchat"  # the built-in web chat accepts any token; t
 class App:
     """The running bot; `build_app` makes one, tests make one with a FakeClock."""
 
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(self, settings: Settings, clock: Clock, catalog: Catalog | None = None) -> None:
         self.settings = settings
         self.clock = clock
         self.channel = "local" if settings.local_chat else "telegram"
         self.engine = create_engine(settings.database_url)
         self.sessionmaker = create_sessionmaker(self.engine)
         self.storage = self._storage()
+        self.catalog = catalog or load_catalog()  # bad content stops the start, loudly
         self.dp = build_dispatcher(
             settings=settings,
             sessionmaker=self.sessionmaker,
             clock=clock,
             storage=self.storage,
             channel=self.channel,
+            catalog=self.catalog,
         )
         self.worker = InboxWorker(self.sessionmaker, clock, self.handle)
         self.ingest = Ingest(self.sessionmaker, clock, self.channel, self.worker.wake)

@@ -6,6 +6,7 @@ from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.dispatch.middlewares import DbSession, LogUpdates, NameHandler, Throttle
 from bot.dispatch.typed import TypedButtons
@@ -20,9 +21,16 @@ def build_dispatcher(
     clock: Clock,
     storage: BaseStorage,
     channel: str,
+    catalog: Catalog,
 ) -> Dispatcher:
     """Assemble the dispatcher; workflow data gives handlers their settings, clock and sessions."""
-    dp = Dispatcher(storage=storage, settings=settings, sessionmaker=sessionmaker, clock=clock)
+    dp = Dispatcher(
+        storage=storage,
+        settings=settings,
+        sessionmaker=sessionmaker,
+        clock=clock,
+        catalog=catalog,
+    )
     dp.update.outer_middleware(LogUpdates())
     dp.update.outer_middleware(DbSession(sessionmaker, channel))
     throttle = Throttle(clock, settings.flood_limit_per_minute)

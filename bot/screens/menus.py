@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.actions import Action
 from bot.screens.base import Button, Screen, column, esc
-from bot.texts import common
+from bot.texts import common, lessons
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,13 @@ class OpenCell(Action, prefix="cell"):
     unit_id: int
 
 
+@dataclass(frozen=True)
+class OpenLesson(Action, prefix="lsn"):
+    key: str  # a lesson's key; "" opens today's lesson
+
+
 def main_menu(full_name: str, cell_name: str, unit_id: int, *, manager: bool) -> Screen:
-    buttons = []
+    buttons = [Button(lessons.MENU_LESSON, OpenLesson(""))]
     if manager:
         buttons.append(Button(common.MENU_CELL, OpenCell(unit_id)))
     buttons.append(Button(common.MENU_HELP, OpenHelp()))

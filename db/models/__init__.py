@@ -8,6 +8,7 @@ from db.models.delivery import (
     OutboxMessage,
     OutboxStatus,
 )
+from db.models.lessons import LessonRead, UnitTheme
 from db.models.members import ChannelIdentity, Invite, Member, MemberStatus, Role, Unit, UnitKind
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "InboxStatus",
     "InboxUpdate",
     "Invite",
+    "LessonRead",
     "Member",
     "MemberStatus",
     "OutboxMessage",
@@ -24,4 +26,5 @@ __all__ = [
     "Role",
     "Unit",
     "UnitKind",
+    "UnitTheme",
 ]

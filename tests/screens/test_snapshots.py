@@ -12,15 +12,19 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.screens import cell, menus, onboarding
+from bot.catalog import load_catalog
+from bot.channels.webchat import parse_html
+from bot.screens import cell, lessons, menus, onboarding
 from bot.screens.base import Screen
 from bot.services.cells import CellOverview, MemberRow
 from bot.services.invites import CreatedInvite
+from bot.services.lessons import LessonView, ReadingProgress
 from bot.services.onboarding import Progress, Step
 from db.models import Role
 
 GOLDEN = Path(__file__).with_name("golden.json")
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+CATALOG = load_catalog()
 
 
 def _screens() -> dict[str, Screen]:
@@ -38,6 +42,7 @@ def _screens() -> dict[str, Screen]:
     created = CreatedInvite(
         "ABCD-EF23", 1, "Chi bộ 1", Role.MEMBER, datetime(2026, 11, 25, 13, 0, tzinfo=UTC), 1
     )
+    first = CATALOG.lessons["toan-khoa-xiii"][0]
     return {
         "menus.main_menu.member": menus.main_menu("Lê Thị Bình", "Chi bộ 1", 3, manager=False),
         "menus.main_menu.secretary": menus.main_menu("Trần Thị Thư", "Chi bộ 1", 3, manager=True),
@@ -57,6 +62,9 @@ def _screens() -> dict[str, Screen]:
             created, "https://t.me/hocbac_bot?start=X", 3, TZ
         ),
         "cell.members": cell.member_list(overview),
+        "lessons.lesson": lessons.lesson(LessonView(first, 1, 28, False)),
+        "lessons.read_done": lessons.read_done(first, ReadingProgress(3, 28, 2)),
+        "lessons.history": lessons.history([first], ReadingProgress(1, 28, 1)),
     }
 
 
@@ -79,3 +87,15 @@ def test_every_screen_matches_its_golden_snapshot() -> None:
 
 def test_user_data_is_escaped_in_screens() -> None:
     assert "Hoàng Văn &lt;Em&gt;" in _screens()["onboarding.name"].text
+
+
+def test_every_lesson_screen_fits_one_telegram_message() -> None:
+    for ordered in CATALOG.lessons.values():
+        for lesson in ordered:
+            for screen in (
+                lessons.lesson(LessonView(lesson, 1, len(ordered), False)),
+                lessons.full_text(lesson, CATALOG.works[lesson.work]),
+            ):
+                plain, _ = parse_html(screen.text)  # also proves the HTML is well formed
+                assert len(plain) <= 4096, lesson.id
+                assert all(len(b.action.pack().encode()) <= 64 for b in screen.buttons if b.action)

@@ -1,0 +1,160 @@
+"""Daily lessons: which lesson is next for a member, reading it, progress and streaks."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta, tzinfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.catalog import Catalog, Lesson
+from bot.clock import Clock
+from bot.errors import NotFound
+from bot.services.access import ancestors, require_active
+from db.dialect import insert_ignoring_duplicates
+from db.models import LessonRead, Member, UnitTheme
+
+DEFAULT_THEME = "toan-khoa-xiii"
+
+
+@dataclass(frozen=True)
+class ReadingProgress:
+    read: int
+    total: int
+    streak: int  # days in a row, up to today, with at least one lesson read
+
+
+@dataclass(frozen=True)
+class LessonView:
+    lesson: Lesson
+    position: int  # 1-based place in the theme
+    total: int
+    already_read: bool
+
+
+def lesson_key(lesson_id: str) -> str:
+    """A short, stable key for buttons: callback data has 64 bytes, lesson ids up to 80."""
+    return hashlib.sha256(lesson_id.encode()).hexdigest()[:12]
+
+
+async def theme_of(session: AsyncSession, catalog: Catalog, unit_id: int) -> str:
+    """Return the theme the unit follows: its own, the nearest committee's, or the default."""
+    chain = await ancestors(session, unit_id)
+    chosen = {
+        row.unit_id: row.theme_id
+        for row in await session.scalars(select(UnitTheme).where(UnitTheme.unit_id.in_(chain)))
+    }
+    for unit in chain:
+        if chosen.get(unit) in catalog.lessons:
+            return chosen[unit]
+    return DEFAULT_THEME if DEFAULT_THEME in catalog.lessons else next(iter(catalog.lessons), "")
+
+
+async def read_ids(session: AsyncSession, member_id: int) -> set[str]:
+    rows = await session.scalars(
+        select(LessonRead.lesson_id).where(LessonRead.member_id == member_id)
+    )
+    return set(rows)
+
+
+async def todays_lesson(
+    session: AsyncSession, catalog: Catalog, member: Member, *, after: str | None = None
+) -> LessonView:
+    """Return the first unread lesson of the member's theme (after `after`, for "Đọc tiếp")."""
+    require_active(member)
+    lessons = catalog.lessons.get(await theme_of(session, catalog, member.unit_id), ())
+    if not lessons:
+        raise NotFound("no lessons for this theme")
+    done = await read_ids(session, member.id)
+    start = 0
+    if after is not None:
+        start = next((i + 1 for i, x in enumerate(lessons) if lesson_key(x.id) == after), 0)
+    order = list(lessons[start:]) + list(lessons[:start])
+    unread = [x for x in order if x.id not in done]
+    # Everything read: go round again from where the member is, so "Đọc tiếp" always works.
+    chosen = unread[0] if unread else order[0]
+    return LessonView(chosen, lessons.index(chosen) + 1, len(lessons), chosen.id in done)
+
+
+async def lesson_view(
+    session: AsyncSession, catalog: Catalog, member: Member, key: str
+) -> LessonView:
+    """Return the lesson behind a button key with its place in the theme."""
+    require_active(member)
+    lesson = find(catalog, key)
+    lessons = catalog.lessons.get(lesson.theme, ())
+    done = await read_ids(session, member.id)
+    return LessonView(lesson, lessons.index(lesson) + 1, len(lessons), lesson.id in done)
+
+
+def find(catalog: Catalog, key: str) -> Lesson:
+    """Return the lesson behind a button key, or raise NotFound if it was removed."""
+    for lessons in catalog.lessons.values():
+        for lesson in lessons:
+            if lesson_key(lesson.id) == key:
+                return lesson
+    raise NotFound("lesson")
+
+
+async def mark_read(
+    session: AsyncSession, clock: Clock, tz: tzinfo, catalog: Catalog, member: Member, key: str
+) -> ReadingProgress:
+    """Record that the member read the lesson (once; pressing twice changes nothing)."""
+    require_active(member)
+    lesson = find(catalog, key)
+    now = clock.now()
+    await session.execute(
+        insert_ignoring_duplicates(
+            session,
+            LessonRead.__table__,
+            {
+                "member_id": member.id,
+                "lesson_id": lesson.id,
+                "read_on": now.astimezone(tz).date(),
+                "read_at": now,
+            },
+        )
+    )
+    await session.commit()
+    return await progress(session, clock, tz, catalog, member)
+
+
+async def progress(
+    session: AsyncSession, clock: Clock, tz: tzinfo, catalog: Catalog, member: Member
+) -> ReadingProgress:
+    """Return how many lessons of the theme the member read, and their current streak."""
+    lessons = catalog.lessons.get(await theme_of(session, catalog, member.unit_id), ())
+    done = await read_ids(session, member.id)
+    days = set(
+        await session.scalars(
+            select(LessonRead.read_on).where(LessonRead.member_id == member.id).distinct()
+        )
+    )
+    return ReadingProgress(
+        sum(1 for x in lessons if x.id in done),
+        len(lessons),
+        streak(days, clock.now().astimezone(tz).date()),
+    )
+
+
+def streak(days: set[date], today: date) -> int:
+    """Count consecutive days with a reading, ending today (or yesterday, if not yet today)."""
+    day = today if today in days else today - timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+async def read_lessons(session: AsyncSession, catalog: Catalog, member: Member) -> list[Lesson]:
+    """Return the lessons the member read that still exist, newest first."""
+    rows = await session.scalars(
+        select(LessonRead.lesson_id)
+        .where(LessonRead.member_id == member.id)
+        .order_by(LessonRead.read_at.desc(), LessonRead.id.desc())
+    )
+    found = [catalog.lesson(lesson_id) for lesson_id in rows]
+    return [x for x in found if x is not None]

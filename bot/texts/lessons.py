@@ -1,0 +1,51 @@
+"""The daily lesson, progress and the list of lessons read."""
+
+from __future__ import annotations
+
+MENU_LESSON = "📖 Học bài"
+READ = "✅ Đã đọc"
+NEXT = "➡️ Đọc tiếp"
+FULL_TEXT = "📜 Đọc toàn văn"
+HISTORY = "📚 Bài đã học"
+BACK_TO_LESSON = "↩️ Về bài học"
+
+
+def lesson(
+    title: str, passage: str, citation: str, note: str, question: str, position: int, total: int
+) -> str:
+    return (
+        f"<b>📖 Bài {position}/{total}: {title}</b>\n\n"
+        f"<i>«{passage}»</i>\n— {citation}\n\n"
+        f"<b>Ghi chú.</b> {note}\n\n"
+        f"<b>Liên hệ bản thân.</b> {question}"
+    )
+
+
+def read_done(read: int, total: int, streak: int) -> str:
+    days = (
+        f"Chuỗi ngày học liên tục: {streak} ngày."
+        if streak > 1
+        else ("Hôm nay đồng chí đã học bài. Ngày mai tiếp tục nhé!")
+    )
+    return f"Đã ghi nhận. Đồng chí đã học {read}/{total} bài của chuyên đề.\n{days}"
+
+
+def full_text(title: str, excerpt: str, cut_before: bool, cut_after: bool) -> str:
+    before = "… " if cut_before else ""
+    after = " …" if cut_after else ""
+    return f"<b>📜 {title}</b> (đoạn trích trong toàn văn)\n\n{before}{excerpt}{after}"
+
+
+def history(lines: list[str], read: int, total: int, streak: int) -> str:
+    if not lines:
+        return "Đồng chí chưa đánh dấu bài nào là đã đọc. Bấm «Học bài» để bắt đầu."
+    head = f"<b>Bài đã học</b> ({read}/{total} bài; chuỗi {streak} ngày)"
+    return head + "\n" + "\n".join(lines) + "\n\nBấm số thứ tự để đọc lại."
+
+
+def history_line(no: int, title: str) -> str:
+    return f"{no}. {title}"
+
+
+def all_read(total: int) -> str:
+    return f"Đồng chí đã học hết {total} bài của chuyên đề. Bot sẽ gửi lại từ đầu để ôn tập."

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import App
+from bot.channels.webchat import BotApiServer
+from bot.screens.lessons import FullText, MarkRead
+from bot.texts import common
+from bot.texts import lessons as t
+from db.models import LessonRead
+from tests.conftest import Cast
+from tests.pilot import PilotFactory
+
+
+async def test_a_member_reads_todays_lesson_and_the_next(
+    app: App, session: AsyncSession, cast: Cast, pilot_for: PilotFactory
+) -> None:
+    an = pilot_for(102)
+    await an.send("/start")
+    await an.press(t.MENU_LESSON)
+    first = app.catalog.lessons["toan-khoa-xiii"][0]
+    assert f"Bài 1/{len(app.catalog.lessons['toan-khoa-xiii'])}" in an.text()
+    assert "như giữ gìn con ngươi của mắt mình" in an.text()
+    assert first.citation in an.text()
+    assert an.buttons()[:3] == [t.READ, t.NEXT, t.FULL_TEXT]
+
+    await an.press(t.READ)
+    assert "Đồng chí đã học 1/" in an.text()
+    await an.press(t.NEXT)
+    assert "Bài 2/" in an.text()
+    assert await session.scalar(select(LessonRead.lesson_id)) == first.id
+
+
+async def test_typed_words_and_the_command_open_the_lesson(
+    cast: Cast, pilot_for: PilotFactory
+) -> None:
+    binh = pilot_for(103)
+    await binh.send("hoc bai")
+    assert "Bài 1/" in binh.text()
+    await binh.send("/hoc")
+    assert "Bài 1/" in binh.text()
+
+
+async def test_the_full_text_shows_the_passage_in_its_work(
+    cast: Cast, pilot_for: PilotFactory
+) -> None:
+    an = pilot_for(102)
+    await an.send("/hoc")
+    await an.press(t.FULL_TEXT)
+    assert "Di chúc" in an.text() and "(đoạn trích trong toàn văn)" in an.text()
+    assert an.buttons() == [t.BACK_TO_LESSON, common.MENU_MAIN]
+
+
+async def test_the_list_of_lessons_read_reopens_one(cast: Cast, pilot_for: PilotFactory) -> None:
+    an = pilot_for(102)
+    await an.send("/hoc")
+    await an.press(t.READ)
+    await an.press(t.HISTORY)
+    assert "Bài đã học" in an.text()
+    await an.send("1")  # typed number: the first lesson in the list
+    assert "Bài 1/" in an.text()
+
+
+async def test_a_removed_lesson_leads_to_the_next_one(
+    cast: Cast, pilot_for: PilotFactory, server: BotApiServer
+) -> None:
+    an = pilot_for(102)
+    await an.send("/hoc")
+    await an.forge(MarkRead("000000000000").pack())
+    assert "Bài 1/" in an.text()
+    await an.forge(FullText("ffffffffffff").pack())
+    assert "Bài 1/" in an.text()
+
+
+async def test_a_stranger_gets_no_lesson(pilot_for: PilotFactory) -> None:
+    em = pilot_for(900)
+    await em.send("/hoc")
+    assert "mã mời" in em.text()
