@@ -26,7 +26,7 @@ from bot.delivery.worker import InboxWorker
 from bot.dispatch import build_dispatcher
 from bot.dispatch.storage import DbStorage
 from bot.dispatch.typed import AnswerTypedLocally
-from bot.services import demo
+from bot.services import demo, search
 from bot.settings import Settings
 from bot.texts import demo as texts
 from bot.texts.cell import role_name
@@ -62,8 +62,15 @@ class App:
         self._tasks: list[asyncio.Task[Any]] = []
         self._runners: list[web.AppRunner] = []
 
+    async def load_content(self) -> None:
+        """Make the works searchable (rebuilt from content/ on every start)."""
+        async with self.sessionmaker() as db:
+            count = await search.load_passages(db, self.catalog)
+        log.info("content loaded", extra={"lessons": self.catalog.lesson_count, "passages": count})
+
     async def start(self) -> None:
         """Start the web chat (if local), the inbox worker and the ingest."""
+        await self.load_content()
         bot = await self.open_bot()
         async with self.sessionmaker() as db:
             await inbox.release_claims(db)  # this process is the one worker of its kind here

@@ -19,6 +19,7 @@ router.callback_query.filter(Active())
 
 @router.callback_query(ActionIs(menus.OpenMenu))
 async def on_menu(query: CallbackQuery, member: Member, state: FSMContext) -> None:
+    await state.set_state(None)  # leave any half-typed step (a search) behind
     await query.answer()
     await show(query, main_menu(member), state)
 

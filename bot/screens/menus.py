@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.actions import Action
 from bot.screens.base import Button, Screen, column, esc
-from bot.texts import common, lessons
+from bot.texts import common, lessons, search
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,20 @@ class OpenCell(Action, prefix="cell"):
 
 
 @dataclass(frozen=True)
+class OpenSearch(Action, prefix="find"):
+    pass
+
+
+@dataclass(frozen=True)
 class OpenLesson(Action, prefix="lsn"):
     key: str  # a lesson's key; "" opens today's lesson
 
 
 def main_menu(full_name: str, cell_name: str, unit_id: int, *, manager: bool) -> Screen:
-    buttons = [Button(lessons.MENU_LESSON, OpenLesson(""))]
+    buttons = [
+        Button(lessons.MENU_LESSON, OpenLesson("")),
+        Button(search.MENU_SEARCH, OpenSearch()),
+    ]
     if manager:
         buttons.append(Button(common.MENU_CELL, OpenCell(unit_id)))
     buttons.append(Button(common.MENU_HELP, OpenHelp()))

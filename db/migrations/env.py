@@ -13,6 +13,14 @@ from db.engine import create_engine
 
 config = context.config
 target_metadata = Base.metadata
+SEARCH_OBJECTS = ("passages_fts", "ix_passages_folded_fts")
+
+
+def include_object(
+    obj: object, name: str | None, kind: str, reflected: bool, other: object
+) -> bool:
+    """Leave the search indexes, made by hand in migration 0003, out of autogenerate."""
+    return not (name or "").startswith(SEARCH_OBJECTS)
 
 
 def _run(connection: Connection) -> None:
@@ -22,6 +30,7 @@ def _run(connection: Connection) -> None:
         # SQLite cannot ALTER most things in place; batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

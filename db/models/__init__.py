@@ -10,6 +10,7 @@ from db.models.delivery import (
 )
 from db.models.lessons import LessonRead, UnitTheme
 from db.models.members import ChannelIdentity, Invite, Member, MemberStatus, Role, Unit, UnitKind
+from db.models.search import Passage
 
 __all__ = [
     "AuditEntry",
@@ -23,6 +24,7 @@ __all__ = [
     "MemberStatus",
     "OutboxMessage",
     "OutboxStatus",
+    "Passage",
     "Role",
     "Unit",
     "UnitKind",

@@ -50,6 +50,7 @@ def settings(database_url: str, redis_url: str | None, server: BotApiServer) -> 
 @pytest.fixture
 async def app(settings: Settings, clock: FakeClock, cast: Cast) -> AsyncIterator[App]:
     made = App(settings, clock)
+    await made.load_content()
     await made.open_bot()
     yield made
     await made.stop()

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.catalog import load_catalog
+from bot.errors import InvalidInput
+from bot.services import search
+
+CATALOG = load_catalog()
+
+
+@pytest.fixture
+async def loaded(session: AsyncSession) -> AsyncSession:
+    assert await search.load_passages(session, CATALOG) > 50
+    return session
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "can kiem liem chinh",
+        "Cần, Kiệm, Liêm, Chính",
+        "  CAN   kiem 🙏 liem chinh!! ",
+        "cần kiệm liêm chí",
+    ],
+)
+async def test_the_four_virtues_are_found_with_or_without_diacritics(
+    loaded: AsyncSession, query: str
+) -> None:
+    found = await search.search(loaded, query)
+    # The Di chúc also says "cần kiệm liêm chính"; both must be found.
+    assert {h.work_id for h in found.hits} == {"can-kiem-liem-chinh-1949", "di-chuc-1969"}
+
+
+async def test_d_with_stroke_folds_to_d(loaded: AsyncSession) -> None:
+    found = await search.search(loaded, "doan ket con nguoi cua mat")
+    assert [h.work_id for h in found.hits] == ["di-chuc-1969"]
+    assert "con ngươi của mắt mình" in found.hits[0].text
+
+
+@pytest.mark.parametrize(
+    "query", ['"', "*", "NEAR", "'", 'doan" OR "ket', "a*", "NOT dang", "x" * 4000, "đ"]
+)
+async def test_search_syntax_and_odd_input_are_never_an_error(
+    loaded: AsyncSession, query: str
+) -> None:
+    try:
+        found = await search.search(loaded, query)
+    except InvalidInput:
+        return  # a sensible "too short" answer
+    assert isinstance(found.hits, tuple)
+
+
+@pytest.mark.parametrize("query", ["a", "!!!", "   ", "🙏🙏"])
+async def test_nothing_searchable_is_too_short(loaded: AsyncSession, query: str) -> None:
+    with pytest.raises(InvalidInput):
+        await search.search(loaded, query)
+
+
+async def test_loading_twice_replaces_rather_than_duplicates(loaded: AsyncSession) -> None:
+    first = await search.search(loaded, "doan ket con nguoi")
+    await search.load_passages(loaded, CATALOG)
+    again = await search.search(loaded, "doan ket con nguoi")
+    assert len(again.hits) == len(first.hits)
