@@ -16,12 +16,14 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import Update
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.catalog import Catalog, load_catalog
+from bot.channels.sending import BotChannel
 from bot.channels.telegram import Ingest
 from bot.channels.webchat import BotApiServer, Persona
 from bot.clock import Clock, SystemClock
-from bot.delivery import inbox
+from bot.delivery import inbox, jobs, outbox
 from bot.delivery.worker import InboxWorker
 from bot.dispatch import build_dispatcher
 from bot.dispatch.storage import DbStorage
@@ -33,6 +35,7 @@ from bot.texts.cell import role_name
 from db import create_engine, create_sessionmaker
 
 log = logging.getLogger(__name__)
+TICK_SECONDS = 20
 LOCAL_TOKEN = "1000:local-webchat"  # the built-in web chat accepts any token; this one is fixed
 
 
@@ -57,6 +60,9 @@ class App:
         )
         self.worker = InboxWorker(self.sessionmaker, clock, self.handle)
         self.ingest = Ingest(self.sessionmaker, clock, self.channel, self.worker.wake)
+        # APScheduler only ticks; what is due is decided from the database on every tick, so a
+        # restart or a missed tick loses nothing and sends nothing twice.
+        self.scheduler = AsyncIOScheduler(timezone=settings.timezone)
         self.webchat: BotApiServer | None = None
         self.bot: Bot | None = None
         self._tasks: list[asyncio.Task[Any]] = []
@@ -79,6 +85,18 @@ class App:
             await self._start_webhook()
         else:
             self._tasks.append(asyncio.create_task(self.ingest.poll(bot), name="polling"))
+        async with self.sessionmaker() as db:
+            await outbox.stuck_sending(db)
+        self.scheduler.add_job(
+            self.tick,
+            "interval",
+            seconds=TICK_SECONDS,
+            id="tick",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=self.clock.now(),
+        )
+        self.scheduler.start()
         me = await bot.get_me()
         log.info("bot started", extra={"username": me.username, "channel": self.channel})
 
@@ -99,6 +117,13 @@ class App:
         self.bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
         return self.bot
 
+    async def tick(self) -> int:
+        """Enqueue due lessons and send due outbox rows (the scheduler calls this)."""
+        assert self.bot is not None
+        return await jobs.tick(
+            self.sessionmaker, self.clock, self.settings.tz, self.catalog, BotChannel(self.bot)
+        )
+
     async def handle(self, payload: dict[str, Any]) -> None:
         """Hand one stored update to the dispatcher."""
         assert self.bot is not None
@@ -106,6 +131,8 @@ class App:
         await self.dp.feed_update(self.bot, update)
 
     async def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

@@ -1,0 +1,52 @@
+"""Scheduled jobs: turn what is due into outbox rows, then send them."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.catalog import Catalog
+from bot.clock import Clock
+from bot.delivery import outbox, payload
+from bot.delivery.sender import Channel, drain
+from bot.errors import NotFound
+from bot.screens import lessons as screens
+from bot.services import daily, lessons
+
+
+async def enqueue_daily_lessons(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, tz: tzinfo, catalog: Catalog
+) -> int:
+    """Write one outbox row per member whose lesson is due; return how many were added."""
+    added = 0
+    async with sessionmaker() as session:
+        for due in await daily.due_lessons(session, clock, tz):
+            try:
+                view = await lessons.todays_lesson(session, catalog, due.member)
+            except NotFound:
+                continue  # the member's theme has no lessons: nothing to send
+            added += await outbox.enqueue(
+                session,
+                clock,
+                key=due.key,
+                channel=due.channel,
+                chat_id=due.chat_id,
+                member_id=due.member.id,
+                method="sendMessage",
+                payload=payload.send_message(due.chat_id, screens.lesson(view)),
+            )
+        await session.commit()
+    return added
+
+
+async def tick(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    tz: tzinfo,
+    catalog: Catalog,
+    channel: Channel,
+) -> int:
+    """One turn of the clock: enqueue what is due, then send it. Returns rows attempted."""
+    await enqueue_daily_lessons(sessionmaker, clock, tz, catalog)
+    return await drain(sessionmaker, clock, channel)
