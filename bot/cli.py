@@ -23,11 +23,13 @@ invite_app = typer.Typer(help="Invites to join a unit.")
 unit_app = typer.Typer(help="Units: đảng bộ and chi bộ.")
 inbox_app = typer.Typer(help="The update inbox.")
 content_app = typer.Typer(help="The content pack: works, themes, lessons.")
+theme_app = typer.Typer(help="Study themes: which one each unit follows.")
 app.add_typer(db_app, name="db")
 app.add_typer(invite_app, name="invite")
 app.add_typer(unit_app, name="unit")
 app.add_typer(inbox_app, name="inbox")
 app.add_typer(content_app, name="content")
+app.add_typer(theme_app, name="theme")
 
 
 def _settings() -> Settings:
@@ -192,6 +194,41 @@ def content_import(
         raise typer.Exit(1)
     importer.apply_import(folder, plan)
     typer.echo(t.done(len(plan.records)))
+
+
+@theme_app.command("list")
+def theme_list() -> None:
+    """List the themes in content/ and how many lessons each has."""
+    from bot.catalog import load_catalog
+
+    catalog = load_catalog()
+    for theme in catalog.themes.values():
+        count = len(catalog.lessons.get(theme.id, ()))
+        typer.echo(
+            f"{theme.id}  ({', '.join(map(str, theme.years))}; {theme.owner}; "
+            f"{count} bài)  {theme.name}"
+        )
+
+
+@theme_app.command("set")
+def theme_set(
+    unit: Annotated[str, typer.Option(help="A committee or cell; cells below inherit.")],
+    theme: Annotated[str, typer.Option(help="A theme id from `hocbac theme list`.")],
+) -> None:
+    """Choose the theme a unit follows this year."""
+    from bot.catalog import load_catalog
+    from bot.services import cells, lessons
+
+    settings = _settings()
+    migrations.upgrade(settings.database_url)
+
+    async def go() -> None:
+        async with _session() as session:
+            found = await cells.find_unit(session, unit)
+            await lessons.set_theme(session, SystemClock(), load_catalog(), found.id, theme)
+
+    asyncio.run(go())
+    typer.echo(f"{unit}: {theme}")
 
 
 @inbox_app.command("status")

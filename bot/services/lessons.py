@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalog import Catalog, Lesson
 from bot.clock import Clock
-from bot.errors import NotFound
+from bot.errors import InvalidInput, NotFound
+from bot.services import audit
 from bot.services.access import ancestors, require_active
 from db.dialect import insert_ignoring_duplicates
 from db.models import LessonRead, Member, UnitTheme
@@ -50,6 +51,23 @@ async def theme_of(session: AsyncSession, catalog: Catalog, unit_id: int) -> str
         if chosen.get(unit) in catalog.lessons:
             return chosen[unit]
     return DEFAULT_THEME if DEFAULT_THEME in catalog.lessons else next(iter(catalog.lessons), "")
+
+
+async def set_theme(
+    session: AsyncSession, clock: Clock, catalog: Catalog, unit_id: int, theme_id: str
+) -> None:
+    """Make a unit (and every cell under it) follow a theme. Commits."""
+    if theme_id not in catalog.themes:
+        raise NotFound(f"theme {theme_id!r}")
+    if theme_id not in catalog.lessons:
+        raise InvalidInput("that theme has no lessons yet")
+    row = await session.get(UnitTheme, unit_id)
+    if row is None:
+        session.add(UnitTheme(unit_id=unit_id, theme_id=theme_id, set_at=clock.now()))
+    else:
+        row.theme_id, row.set_at = theme_id, clock.now()
+    audit.record(session, clock, "theme.set", unit_id=unit_id, theme_id=theme_id)
+    await session.commit()
 
 
 async def read_ids(session: AsyncSession, member_id: int) -> set[str]:

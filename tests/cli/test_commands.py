@@ -91,3 +91,17 @@ def test_content_check_fails_with_the_problem(tmp_path: Path) -> None:
     result = runner.invoke(app, ["content", "check", "--root", str(tmp_path / "content")])
     assert result.exit_code == 1
     assert "content/lessons/x/01.yaml:1: not valid YAML" in result.output
+
+
+def test_a_committee_chooses_its_theme(env: None) -> None:
+    runner.invoke(app, ["unit", "add", "Đảng bộ 1", "--kind", "committee"])
+    listed = runner.invoke(app, ["theme", "list"])
+    assert "toan-khoa-xiii" in listed.output and "28 bài" in listed.output
+    assert (
+        runner.invoke(
+            app, ["theme", "set", "--unit", "Đảng bộ 1", "--theme", "toan-khoa-xiii"]
+        ).exit_code
+        == 0
+    )
+    no_lessons = runner.invoke(app, ["theme", "set", "--unit", "Đảng bộ 1", "--theme", "nam-2019"])
+    assert no_lessons.exit_code != 0
