@@ -163,6 +163,27 @@ def content_check(
     )
 
 
+@content_app.command("load")
+def content_load() -> None:
+    """Check content/ and rebuild the search index in the database (every start does this too)."""
+    from bot.catalog import ContentError, load_catalog
+    from bot.services import search
+
+    settings = _settings()
+    migrations.upgrade(settings.database_url)
+    try:
+        catalog = load_catalog()
+    except ContentError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from error
+
+    async def go() -> int:
+        async with _session() as session:
+            return await search.load_passages(session, catalog)
+
+    typer.echo(f"OK: {catalog.lesson_count} lessons, {asyncio.run(go())} searchable paragraphs.")
+
+
 @content_app.command("import")
 def content_import(
     file: Path,

@@ -8,7 +8,7 @@ from bot.screens import menus
 from bot.screens.base import Screen
 from bot.services import access
 from bot.services.onboarding import Identity
-from db.models import Member, UnitKind
+from db.models import Member, Role, UnitKind
 
 
 def identity(user: User, chat_id: int, channel: str) -> Identity:
@@ -25,6 +25,11 @@ def chat_id_of(event: Message | CallbackQuery) -> int:
 
 def main_menu(member: Member) -> Screen:
     manager = access.is_manager(member) and member.unit.kind is UnitKind.CELL
+    committee = member.role in (Role.COMMITTEE_ADMIN, Role.OPERATOR)
     return menus.main_menu(
-        member.full_name or "", member.unit.name, member.unit_id, manager=manager
+        member.full_name or "",
+        member.unit.name,
+        member.unit_id,
+        manager=manager,
+        committee=committee,
     )

@@ -11,13 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.dispatch.render import show
-from bot.errors import NotFound
+from bot.errors import NotAllowed, NotFound
 from bot.screens import lessons as screens
-from bot.screens.menus import OpenLesson
+from bot.screens.menus import ChooseThemes, OpenLesson
 from bot.services import lessons as service
 from bot.settings import Settings
 from bot.textnorm import fold
-from db.models import Member
+from db.models import Member, Role
 from handlers.filters import ActionIs, Active
 
 router = Router(name=__name__)
@@ -127,3 +127,33 @@ async def on_history(
     progress = await service.progress(session, clock, settings.tz, catalog, member)
     await query.answer()
     await show(query, screens.history(read, progress), state)
+
+
+@router.callback_query(ActionIs(ChooseThemes))
+async def on_themes(
+    query: CallbackQuery,
+    session: AsyncSession,
+    catalog: Catalog,
+    member: Member,
+    state: FSMContext,
+) -> None:
+    if member.role not in (Role.COMMITTEE_ADMIN, Role.OPERATOR):
+        raise NotAllowed("only a committee chooses its theme")
+    current = await service.theme_of(session, catalog, member.unit_id)
+    await query.answer()
+    await show(query, screens.themes(catalog, member.unit.name, current), state)
+
+
+@router.callback_query(ActionIs(screens.PickTheme))
+async def on_pick_theme(
+    query: CallbackQuery,
+    action: screens.PickTheme,
+    session: AsyncSession,
+    catalog: Catalog,
+    member: Member,
+    clock: Clock,
+    state: FSMContext,
+) -> None:
+    theme = await service.choose_theme(session, clock, catalog, member, action.key)
+    await query.answer()
+    await show(query, screens.theme_chosen(member.unit.name, theme), state)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.actions import Action
-from bot.catalog import Lesson, Work
-from bot.screens.base import Button, Screen, esc
+from bot.catalog import Catalog, Lesson, Theme, Work
+from bot.screens.base import Button, Screen, column, esc
 from bot.screens.menus import OpenLesson, OpenMenu
 from bot.services.lessons import LessonView, ReadingProgress, lesson_key
 from bot.textnorm import nfc
@@ -35,6 +35,11 @@ class FullText(Action, prefix="lfull"):
 @dataclass(frozen=True)
 class History(Action, prefix="lhist"):
     pass
+
+
+@dataclass(frozen=True)
+class PickTheme(Action, prefix="theme"):
+    key: str  # lesson_key(theme id); "" lists the themes
 
 
 def lesson(view: LessonView) -> Screen:
@@ -98,4 +103,24 @@ def history(read: list[Lesson], progress: ReadingProgress) -> Screen:
     return Screen(
         t.history(lines, progress.read, progress.total, progress.streak),
         (*buttons, (Button(common.MENU_MAIN, OpenMenu()),)),
+    )
+
+
+def themes(catalog: Catalog, unit_name: str, current: str) -> Screen:
+    usable = [x for x in catalog.themes.values() if catalog.lessons.get(x.id)]
+    buttons = [
+        Button(("✅ " if x.id == current else "") + x.name[:60], PickTheme(lesson_key(x.id)))
+        for x in usable
+    ]
+    name = catalog.themes[current].name if current in catalog.themes else current
+    return Screen(
+        t.choose_theme(esc(unit_name), esc(name)),
+        column(*buttons, Button(common.MENU_MAIN, OpenMenu())),
+    )
+
+
+def theme_chosen(unit_name: str, theme: Theme) -> Screen:
+    return Screen(
+        t.theme_chosen(esc(unit_name), esc(theme.name)),
+        column(Button(common.MENU_MAIN, OpenMenu())),
     )

@@ -25,6 +25,11 @@ class OpenCell(Action, prefix="cell"):
 
 
 @dataclass(frozen=True)
+class ChooseThemes(Action, prefix="themes"):
+    pass
+
+
+@dataclass(frozen=True)
 class OpenSearch(Action, prefix="find"):
     pass
 
@@ -34,13 +39,17 @@ class OpenLesson(Action, prefix="lsn"):
     key: str  # a lesson's key; "" opens today's lesson
 
 
-def main_menu(full_name: str, cell_name: str, unit_id: int, *, manager: bool) -> Screen:
+def main_menu(
+    full_name: str, cell_name: str, unit_id: int, *, manager: bool, committee: bool = False
+) -> Screen:
     buttons = [
         Button(lessons.MENU_LESSON, OpenLesson("")),
         Button(search.MENU_SEARCH, OpenSearch()),
     ]
     if manager:
         buttons.append(Button(common.MENU_CELL, OpenCell(unit_id)))
+    if committee:
+        buttons.append(Button(lessons.MENU_THEME, ChooseThemes()))
     buttons.append(Button(common.MENU_HELP, OpenHelp()))
     return Screen(common.main_menu(esc(full_name), esc(cell_name)), column(*buttons))
 

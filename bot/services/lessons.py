@@ -9,13 +9,13 @@ from datetime import date, timedelta, tzinfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.catalog import Catalog, Lesson
+from bot.catalog import Catalog, Lesson, Theme
 from bot.clock import Clock
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.services import audit
 from bot.services.access import ancestors, require_active
 from db.dialect import insert_ignoring_duplicates
-from db.models import LessonRead, Member, UnitTheme
+from db.models import LessonRead, Member, Role, UnitTheme
 
 DEFAULT_THEME = "toan-khoa-xiii"
 
@@ -51,6 +51,20 @@ async def theme_of(session: AsyncSession, catalog: Catalog, unit_id: int) -> str
         if chosen.get(unit) in catalog.lessons:
             return chosen[unit]
     return DEFAULT_THEME if DEFAULT_THEME in catalog.lessons else next(iter(catalog.lessons), "")
+
+
+async def choose_theme(
+    session: AsyncSession, clock: Clock, catalog: Catalog, actor: Member, theme_key: str
+) -> Theme:
+    """Let a committee admin (or operator) set the theme of their own unit."""
+    require_active(actor)
+    if actor.role not in (Role.COMMITTEE_ADMIN, Role.OPERATOR):
+        raise NotAllowed("only a committee chooses its theme")
+    theme = next((t for t in catalog.themes.values() if lesson_key(t.id) == theme_key), None)
+    if theme is None:
+        raise NotFound("theme")
+    await set_theme(session, clock, catalog, actor.unit_id, theme.id)
+    return theme
 
 
 async def set_theme(

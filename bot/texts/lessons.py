@@ -49,3 +49,17 @@ def history_line(no: int, title: str) -> str:
 
 def all_read(total: int) -> str:
     return f"Đồng chí đã học hết {total} bài của chuyên đề. Bot sẽ gửi lại từ đầu để ôn tập."
+
+
+MENU_THEME = "📚 Chọn chuyên đề"
+
+
+def choose_theme(unit_name: str, current: str) -> str:
+    return (
+        f"Chuyên đề {unit_name} đang học: <b>{current}</b>.\n"
+        "Chọn chuyên đề cho năm nay (các chi bộ trực thuộc sẽ học theo):"
+    )
+
+
+def theme_chosen(unit_name: str, theme_name: str) -> str:
+    return f"Đã chọn chuyên đề cho {unit_name}: <b>{theme_name}</b>."

@@ -105,3 +105,9 @@ def test_a_committee_chooses_its_theme(env: None) -> None:
     )
     no_lessons = runner.invoke(app, ["theme", "set", "--unit", "Đảng bộ 1", "--theme", "nam-2019"])
     assert no_lessons.exit_code != 0
+
+
+def test_content_load_fills_the_search_index(env: None) -> None:
+    result = runner.invoke(app, ["content", "load"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"OK: \d+ lessons, \d+ searchable paragraphs\.", result.output)

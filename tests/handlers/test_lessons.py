@@ -5,11 +5,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from bot.channels.webchat import BotApiServer
-from bot.screens.lessons import FullText, MarkRead
+from bot.screens.lessons import FullText, MarkRead, PickTheme
+from bot.screens.menus import ChooseThemes
+from bot.services.lessons import lesson_key
 from bot.texts import common
 from bot.texts import lessons as t
-from db.models import LessonRead
+from db.models import LessonRead, Role, UnitTheme
+from tests import factories
 from tests.conftest import Cast
+from tests.fakes.clock import FakeClock
 from tests.pilot import PilotFactory
 
 
@@ -77,3 +81,38 @@ async def test_a_stranger_gets_no_lesson(pilot_for: PilotFactory) -> None:
     em = pilot_for(900)
     await em.send("/hoc")
     assert "mã mời" in em.text()
+
+
+async def test_a_committee_admin_chooses_the_theme_in_the_bot(
+    app: App,
+    session: AsyncSession,
+    clock: FakeClock,
+    cast: Cast,
+    pilot_for: PilotFactory,
+    server: BotApiServer,
+) -> None:
+    await factories.member(
+        session, clock, cast.dang_bo, "Đỗ Văn Giáp", role=Role.COMMITTEE_ADMIN, user_id=106
+    )
+    server.add_user(106, "Giáp", "Đỗ Văn")
+    giap = pilot_for(106)
+    await giap.send("/start")
+    await giap.press(t.MENU_THEME)
+    assert "Chọn chuyên đề cho năm nay" in giap.text()
+    assert giap.buttons()[0].startswith("✅ Học tập và làm theo")
+    await giap.press(giap.buttons()[0])
+    assert "Đã chọn chuyên đề cho Đảng bộ phường 1" in giap.text()
+    assert await session.scalar(select(UnitTheme.theme_id)) == "toan-khoa-xiii"
+
+
+async def test_a_member_cannot_choose_a_theme(
+    cast: Cast, pilot_for: PilotFactory, server: BotApiServer, session: AsyncSession
+) -> None:
+    an = pilot_for(102)
+    await an.send("/start")
+    assert t.MENU_THEME not in an.buttons()
+    await an.forge(ChooseThemes().pack())
+    await an.forge(PickTheme(lesson_key("toan-khoa-xiii")).pack())
+    answers = [c.params.get("text") for c in server.calls_to("answerCallbackQuery")]
+    assert answers[-2:] == [common.not_allowed(), common.not_allowed()]
+    assert await session.scalar(select(UnitTheme.theme_id)) is None
