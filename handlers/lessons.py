@@ -44,14 +44,14 @@ async def on_open(
     member: Member,
     state: FSMContext,
 ) -> None:
+    if not action.key:
+        await _today(query, session, catalog, member, state)
+        return
     try:
-        view = await (
-            service.lesson_view(session, catalog, member, action.key)
-            if action.key
-            else service.todays_lesson(session, catalog, member)
-        )
-    except NotFound:  # removed from the content since the button was sent: the next one
-        view = await service.todays_lesson(session, catalog, member)
+        view = await service.lesson_view(session, catalog, member, action.key)
+    except NotFound:
+        await _today(query, session, catalog, member, state)
+        return
     await query.answer()
     await show(query, screens.lesson(view), state)
 
@@ -84,9 +84,7 @@ async def on_read(
     try:
         lesson = service.find(catalog, action.key)
     except NotFound:
-        view = await service.todays_lesson(session, catalog, member)
-        await query.answer()
-        await show(query, screens.lesson(view), state)
+        await _today(query, session, catalog, member, state)
         return
     progress = await service.mark_read(session, clock, settings.tz, catalog, member, action.key)
     await query.answer()
@@ -105,9 +103,7 @@ async def on_full_text(
     try:
         lesson = service.find(catalog, action.key)
     except NotFound:
-        view = await service.todays_lesson(session, catalog, member)
-        await query.answer()
-        await show(query, screens.lesson(view), state)
+        await _today(query, session, catalog, member, state)
         return
     await query.answer()
     await show(query, screens.full_text(lesson, catalog.works[lesson.work]), state, edit=False)
@@ -157,3 +153,16 @@ async def on_pick_theme(
     theme = await service.choose_theme(session, clock, catalog, member, action.key)
     await query.answer()
     await show(query, screens.theme_chosen(member.unit.name, theme), state)
+
+
+async def _today(
+    query: CallbackQuery,
+    session: AsyncSession,
+    catalog: Catalog,
+    member: Member,
+    state: FSMContext,
+) -> None:
+    """Show today's lesson; also where a button's lesson was removed from the content."""
+    view = await service.todays_lesson(session, catalog, member)
+    await query.answer()
+    await show(query, screens.lesson(view), state)
