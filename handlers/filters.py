@@ -32,11 +32,6 @@ class Active(Filter):
         return member is not None and member.status is MemberStatus.ACTIVE
 
 
-class Inactive(Filter):
-    async def __call__(self, event: TelegramObject, member: Member | None = None) -> bool:
-        return member is not None and member.status is MemberStatus.INACTIVE
-
-
 class ActionIs(Filter):
     """A button press whose data decodes to an action of type `kind`; passes it as `action`."""
 

@@ -35,15 +35,10 @@ class InboxWorker:
         self._handle = handle
         self._idle_seconds = idle_seconds
         self._wake = asyncio.Event()
-        self._idle = asyncio.Event()
 
     def wake(self) -> None:
         """Tell the worker that new updates were stored."""
         self._wake.set()
-
-    async def wait_idle(self) -> None:
-        """Wait until the worker found nothing left to claim."""
-        await self._idle.wait()
 
     async def run_once(self) -> int:
         """Claim and handle one batch; return how many updates it held."""
@@ -64,11 +59,9 @@ class InboxWorker:
             self._wake.clear()
             if await self.run_once():
                 continue
-            self._idle.set()
             # Polling is the safety net (rows stored by another process); wake() the fast path.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._idle_seconds)
-            self._idle.clear()
 
     async def _handle_chat(self, updates: list[inbox.Claimed]) -> None:
         for claimed in updates:

@@ -90,6 +90,9 @@ class Throttle(BaseMiddleware):
         seen = self._seen[user.id]
         while seen and seen[0] <= now - 60:
             seen.popleft()
+        if not seen:
+            self._seen.pop(user.id, None)  # keep memory to the people active this minute
+            seen = self._seen[user.id]
         if len(seen) >= self._limit:
             if user.id not in self._warned:
                 self._warned.add(user.id)

@@ -40,13 +40,6 @@ class People:
         found = self.messages(chat_id)
         return found[-1] if found else None
 
-    def callback_answers(self, chat_id: int | None = None) -> list[dict[str, Any]]:
-        return [
-            q
-            for q in self.world.callbacks.values()
-            if q["answered"] and chat_id in (None, q["chat_id"])
-        ]
-
     async def user_sends_text(
         self, user_id: int, text: str, *, chat_id: int | None = None
     ) -> dict[str, Any]:
