@@ -28,3 +28,5 @@ def bad_request(what: str) -> ApiError:
 NOT_FOUND = ApiError(404, "Not Found")
 UNAUTHORIZED = ApiError(401, "Unauthorized")
 BLOCKED = ApiError(403, "Forbidden: bot was blocked by the user")
+NOT_MEMBER = ApiError(403, "Forbidden: bot is not a member of the group chat")
+NOT_SUPPORTED = ApiError(400, "Bad Request: method is not supported by the local server")

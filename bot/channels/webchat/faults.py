@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from bot.channels.webchat.errors import BLOCKED, ApiError
 
+KINDS = frozenset({"429", "403", "500", "slow", "timeout"})
+
 
 @dataclass
 class Fault:
@@ -31,14 +33,19 @@ class Faults:
         *,
         times: int = 1,
         chat_id: int | None = None,
-        retry_after: int = 1,
+        retry_after: int | None = None,
         delay: float = 0.5,
     ) -> None:
-        """Make the next `times` calls of `method` (to `chat_id`, if given) fail with `kind`."""
-        if kind not in ("429", "403", "500", "slow", "timeout"):
-            raise ValueError(f"unknown fault {kind!r}")
+        """Make the next `times` calls of `method` (to `chat_id`, if given) fail with `kind`.
+
+        "slow" (alias "timeout") holds the answer for `delay` seconds and then answers
+        normally, so a client with a shorter timeout sees its request time out.
+        """
+        if kind not in KINDS:
+            raise ValueError(f"unknown fault {kind!r}; use one of {sorted(KINDS)}")
         kind = "slow" if kind == "timeout" else kind
-        self._rules.append(Fault(method.lower(), kind, times, chat_id, retry_after, delay))
+        rule = Fault(method.lower(), kind, times, chat_id, retry_after or 1, delay)
+        self._rules.append(rule)
 
     def duplicate_next_updates(self, count: int) -> None:
         """Deliver each of the next `count` updates twice, as Telegram may after a timeout."""
@@ -50,6 +57,9 @@ class Faults:
 
     def block_bot(self, user_id: int) -> None:
         self.blocked.add(user_id)
+
+    def unblock_bot(self, user_id: int) -> None:
+        self.blocked.discard(user_id)
 
     def clear(self) -> None:
         self._rules.clear()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
-from bot.channels.webchat.errors import ApiError, bad_request
+from bot.channels.webchat.errors import bad_request
 
 TAGS = {
     "b": "bold",
@@ -43,7 +43,8 @@ class _Parser(HTMLParser):
         self.entities: list[dict[str, Any]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in TAGS:
+        spoiler = tag != "span" or dict(attrs).get("class") == "tg-spoiler"
+        if tag not in TAGS or not spoiler:
             raise bad_request(f'can\'t parse entities: Unsupported start tag "{tag}"')
         self.open.append((tag, self.length, dict(attrs)))
 
@@ -62,6 +63,10 @@ class _Parser(HTMLParser):
             entity["url"] = attrs.get("href") or ""
         if tag == "pre" and attrs.get("language"):
             entity["language"] = attrs["language"]
+        if tag == "tg-emoji":
+            entity["custom_emoji_id"] = attrs.get("emoji-id") or ""
+        if tag == "blockquote" and "expandable" in attrs:
+            entity["type"] = "expandable_blockquote"
         self.entities.append(entity)
 
     def handle_data(self, data: str) -> None:
@@ -72,11 +77,8 @@ class _Parser(HTMLParser):
 def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
     """Return the plain text and the entities of an HTML-formatted message."""
     parser = _Parser()
-    try:
-        parser.feed(source)
-        parser.close()
-    except ApiError:
-        raise
+    parser.feed(source)
+    parser.close()
     if parser.open:
         raise bad_request(
             f"can't parse entities: Can't find end tag corresponding to start tag "
@@ -88,11 +90,15 @@ def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
 def format_text(
     text: str, parse_mode: str | None, entities: list[dict[str, Any]] | None
 ) -> tuple[str, list[dict[str, Any]]]:
-    """Apply a parse mode; only HTML is understood here (Markdown modes are passed through)."""
-    if parse_mode is None:
+    """Apply a parse mode (named in any case, as Telegram allows).
+
+    Only HTML is parsed here; Markdown and MarkdownV2 text is kept as sent, without entities.
+    """
+    if not parse_mode:
         return text, list(entities or [])
-    if parse_mode not in ("HTML", "MarkdownV2", "Markdown"):
-        raise bad_request(f'unsupported parse_mode "{parse_mode}"')
-    if parse_mode == "HTML":
+    mode = parse_mode.lower()
+    if mode not in ("html", "markdownv2", "markdown"):
+        raise bad_request("unsupported parse_mode")
+    if mode == "html":
         return parse_html(text)
     return text, []

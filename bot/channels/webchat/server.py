@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,24 +16,40 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from bot.channels.webchat import spec
-from bot.channels.webchat.errors import UNAUTHORIZED, ApiError, bad_request
+from bot.channels.webchat import chats, media, messages, spec
+from bot.channels.webchat.api import Impl, Methods
+from bot.channels.webchat.errors import NOT_SUPPORTED, UNAUTHORIZED, ApiError, bad_request
 from bot.channels.webchat.faults import Faults, as_error
-from bot.channels.webchat.methods import Methods
 from bot.channels.webchat.page import add_page_routes
 from bot.channels.webchat.people import People
 from bot.channels.webchat.spec import Upload
+from bot.channels.webchat.state import Persona, World
 from bot.channels.webchat.updates import Delivery
-from bot.channels.webchat.world import Persona, World
+
+log = logging.getLogger(__name__)
+IMPLS: dict[str, Impl] = {**messages.IMPLS, **media.IMPLS, **chats.IMPLS}
+MAX_CALLS = 10_000  # the web chat runs for days; tests never come near this
+NOT_FOUND_BODY = {"ok": False, "error_code": 404, "description": "Not Found"}
+INTERNAL_ERROR = ApiError(500, "Internal Server Error")
 
 
 @dataclass(frozen=True)
 class RecordedCall:
-    method: str
+    """One Bot API call as the server saw it: params read by type, and the JSON it answered."""
+
+    method: str  # as the spec spells it ("sendMessage"), whatever case the caller used
     params: dict[str, Any]
-    ok: bool
-    result: Any
-    at: float
+    response: dict[str, Any]
+    status: int
+    time: float  # time.monotonic() when answered
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.response.get("ok"))
+
+    @property
+    def result(self) -> Any:
+        return self.response.get("result")
 
 
 class BotApiServer(People):
@@ -40,19 +57,23 @@ class BotApiServer(People):
         self.world = World()
         self.faults = Faults()
         self.delivery = Delivery(self.world, self.faults)
-        self.methods = Methods(self.world, self.faults.blocked)
+        self.methods = Methods(self.world, self.faults.blocked, self.delivery.enqueue)
         self.calls: list[RecordedCall] = []
         self.personas: list[Persona] = []
-        self._tokens = accepted_tokens
-        self._runner: web.AppRunner | None = None
+        self.accepted_tokens = accepted_tokens  # None: any token shaped like "123:abc"
+        self.host = "127.0.0.1"
         self.port = 0
+        self._runner: web.AppRunner | None = None
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        app = web.Application(client_max_size=50 * 1024 * 1024)
+        """Listen on host:port; port 0 picks a free one, then found in `.port`."""
+        self.world.closed = False
+        app = web.Application(client_max_size=50 * 1024 * 1024)  # Telegram's upload limit
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._file)
         add_page_routes(app, self)
@@ -61,31 +82,39 @@ class BotApiServer(People):
             app, handle_signals=False, access_log=None, shutdown_timeout=1.0
         )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
+        await web.TCPSite(self._runner, host, port).start()
+        self.host, self.port = host, int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
         await self.delivery.stop()
+        self.world.close()
         if self._runner is not None:
             await self._runner.cleanup()
+            self._runner = None
 
     def set_personas(self, personas: list[Persona]) -> None:
         self.personas = list(personas)
+        self.world.touch()
 
     def calls_to(self, method: str) -> list[RecordedCall]:
         return [c for c in self.calls if c.method.lower() == method.lower()]
 
     async def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
-        """Wait until `predicate()` holds; the timeout bounds a wait on another process."""
+        """Wait until `predicate()` holds; it is re-checked on every change, never by polling.
+
+        The timeout only bounds a wait on another task or process; raises TimeoutError.
+        """
         await self.world.wait_for(predicate, timeout)
 
     # -- the Bot API ------------------------------------------------------------------------
     async def call(self, method_name: str, raw: dict[str, Any]) -> Any:
-        """Run one Bot API call; raise ApiError as Telegram would answer it."""
+        """Run one Bot API call in-process; raise ApiError as Telegram would answer it."""
         method, params = spec.validate(method_name, raw)
+        return await self._run(method, params)
+
+    async def _run(self, method: spec.Method, params: dict[str, Any]) -> Any:
         chat_id = params.get("chat_id")
-        fault = self.faults.take(method.name, int(chat_id) if isinstance(chat_id, int) else None)
+        fault = self.faults.take(method.name, chat_id if isinstance(chat_id, int) else None)
         if fault is not None:
             if fault.kind == "slow":
                 await asyncio.sleep(fault.delay)
@@ -100,66 +129,76 @@ class BotApiServer(People):
             return self.delivery.delete_webhook(params)
         if name == "getwebhookinfo":
             return self.delivery.webhook_info()
-        impl = self.methods.find(name)
+        impl = IMPLS.get(name)
         if impl is not None:
             return await impl(self.methods, params)
         if method.returns == ("Boolean",):
-            return True
-        raise bad_request("method is not supported by the local server")
+            return True  # a method the bot may call but that changes nothing the chat shows
+        raise NOT_SUPPORTED
 
     async def _api(self, request: web.Request) -> web.Response:
-        token = request.match_info["token"]
-        left, _, right = token.partition(":")
-        if not (left.isdigit() and right) or (
-            self._tokens is not None and token not in self._tokens
-        ):
-            return web.json_response(UNAUTHORIZED.body(), status=401)
-        method = request.match_info["method"]
+        name = request.match_info["method"]
+        params: dict[str, Any] = {}
         try:
-            raw = await _read_params(request)
-        except ValueError:
-            return web.json_response(bad_request("can't parse request").body(), status=400)
-        try:
-            result = await self.call(method, raw)
+            if not self._accepts(request.match_info["token"]):
+                raise UNAUTHORIZED
+            try:
+                params = await _read_params(request)
+            except ValueError as error:
+                raise bad_request("can't parse request JSON object") from error
+            method, params = spec.validate(name, params)
+            name = method.name
+            response = {"ok": True, "result": await self._run(method, params)}
+            status = 200
         except ApiError as error:
-            self._record(method, raw, False, error.body())
-            return web.json_response(error.body(), status=error.code)
-        self._record(method, raw, True, result)
-        return web.json_response({"ok": True, "result": result})
+            response, status = error.body(), error.code
+        except Exception:
+            # A bug here must not look like a network failure to the bot: answer as Telegram
+            # does when it breaks, and keep the traceback in the log.
+            log.exception("local Bot API server failed on %s", name)
+            response, status = INTERNAL_ERROR.body(), INTERNAL_ERROR.code
+        self._record(name, params, response, status)
+        return web.json_response(response, status=status, dumps=_dumps)
 
-    def _record(self, method: str, raw: dict[str, Any], ok: bool, result: Any) -> None:
-        if method.lower() != "getupdates":  # long polls would drown every other call
-            params = {k: v for k, v in raw.items() if not isinstance(v, Upload)}
-            self.calls.append(RecordedCall(method, params, ok, result, time.monotonic()))
-            self.world.touch()
+    def _accepts(self, token: str) -> bool:
+        left, _, right = token.partition(":")
+        if not (left.isdigit() and right):
+            return False
+        return self.accepted_tokens is None or token in self.accepted_tokens
+
+    def _record(self, method: str, params: dict[str, Any], response: Any, status: int) -> None:
+        shown = {k: _describe(v) for k, v in params.items()}
+        self.calls.append(RecordedCall(method, shown, response, status, time.monotonic()))
+        del self.calls[:-MAX_CALLS]
+        self.world.touch()
 
     async def _file(self, request: web.Request) -> web.Response:
+        if not self._accepts(request.match_info["token"]):
+            return web.json_response(UNAUTHORIZED.body(), status=401)
         stored = self.world.files.get(request.match_info["path"].removeprefix("files/"))
         if stored is None:
-            return web.json_response(
-                {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
-            )
+            return web.json_response(NOT_FOUND_BODY, status=404)
         return web.Response(body=stored.data, content_type=stored.content_type)
 
 
 async def _read_params(request: web.Request) -> dict[str, Any]:
+    """Read a call's parameters from the query, a JSON body, a form, or multipart parts."""
     params: dict[str, Any] = dict(request.query)
     if request.method != "POST" or not request.body_exists:
         return params
-    content_type = request.content_type
-    if content_type == "application/json":
+    if request.content_type == "application/json":
         body = await request.json()
         if not isinstance(body, dict):
             raise ValueError("not an object")
         params.update(body)
-    elif content_type == "multipart/form-data":
+    elif request.content_type == "multipart/form-data":
         reader = await request.multipart()
         while (part := await reader.next()) is not None:
             if not isinstance(part, BodyPartReader) or part.name is None:
                 continue
             if part.filename:
-                content_type = part.headers.get("Content-Type", "application/octet-stream")
-                params[part.name] = Upload(part.filename, content_type, bytes(await part.read()))
+                kind = part.headers.get("Content-Type", "application/octet-stream")
+                params[part.name] = Upload(part.filename, kind, bytes(await part.read()))
             else:
                 params[part.name] = await part.text()
     else:
@@ -172,5 +211,12 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
     return params
 
 
-def dumps(value: Any) -> str:
+def _describe(value: Any) -> Any:
+    # Recorded calls keep what a test asserts on, not the uploaded bytes.
+    if isinstance(value, Upload):
+        return {"filename": value.filename, "type": value.content_type, "size": len(value.data)}
+    return value
+
+
+def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
