@@ -1,7 +1,8 @@
 """The content pack (content/): works, themes and lessons, validated as a whole at load time.
 
 Every problem is reported at once with its file and line, and nothing is returned unless all
-of it is sound: a half-loaded catalog never reaches members.
+of it is sound: a half-loaded catalog never reaches members. The models are in
+bot.content_models; this module reads the files and checks what crosses them.
 """
 
 from __future__ import annotations
@@ -12,60 +13,36 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
+from bot.content_models import GAP, Lesson, Theme, Work
 from bot.textnorm import nfc
+
+__all__ = [
+    "CONTENT",
+    "PASSAGE_MAX",
+    "Catalog",
+    "ContentError",
+    "Lesson",
+    "Problem",
+    "Theme",
+    "Work",
+    "check_catalog",
+    "comparable",
+    "load_catalog",
+]
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 PASSAGE_MAX = 900
-_ID = r"^[a-z0-9][a-z0-9-]{1,79}$"
 _SPACES = re.compile(r"\s+")
+_FRONT_MATTER = re.compile(r"^---\n(.*?)\n---[ \t]*(?:\n(.*))?\Z", re.DOTALL)
 
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-
-M = TypeVar("M", bound=_Model)
-
-
-class Work(_Model):
-    id: str = Field(pattern=_ID)
-    title: str = Field(min_length=2)
-    year: int = Field(ge=1890, le=1969)
-    has_text: bool
-    completeness: str
-    source: str = ""
-    retrieved_from: str = ""
-    citation: str | None = None
-    text: str = ""
-
-
-class Theme(_Model):
-    id: str = Field(pattern=_ID)
-    name: str = Field(min_length=10)
-    kind: str = Field(pattern=r"^(term|annual)$")
-    years: tuple[int, ...] = Field(min_length=1)
-    owner: str = Field(min_length=2)  # "national" or the committee that chose it
-    sources: tuple[str, ...] = Field(min_length=1)
-    variant: str | None = None
-
-
-class Lesson(_Model):
-    id: str = Field(pattern=_ID)
-    order: int = Field(ge=1)
-    title: str = Field(min_length=2, max_length=120)
-    work: str
-    citation: str = Field(min_length=5)
-    passage: str = Field(min_length=20)
-    note: str = Field(min_length=40, max_length=700)
-    question: str = Field(min_length=10, max_length=300)
-    theme: str = ""
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
 class Problem:
-    file: str
+    file: str  # relative to the content folder's parent: "content/lessons/x/01.yaml"
     line: int | None
     message: str
 
@@ -90,6 +67,14 @@ class Catalog:
         """Return a lesson by id, or None if it was removed from the content."""
         return next((x for ls in self.lessons.values() for x in ls if x.id == lesson_id), None)
 
+    def lessons_for(self, theme_id: str) -> tuple[Lesson, ...]:
+        """Return a theme's lessons in order (none for an unknown theme)."""
+        return self.lessons.get(theme_id, ())
+
+    def themes_for(self, year: int) -> tuple[Theme, ...]:
+        """Return the themes studied in a year, national and chosen by committees."""
+        return tuple(t for t in self.themes.values() if year in t.years)
+
     @property
     def lesson_count(self) -> int:
         return sum(len(ls) for ls in self.lessons.values())
@@ -113,152 +98,191 @@ def check_catalog(root: Path = CONTENT) -> list[Problem]:
     return _load(root)[1]
 
 
+class _Reader:
+    """Reads the files of one content folder, collecting problems instead of raising."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def problem(self, path: Path, line: int | None, message: str) -> None:
+        self.problems.append(Problem(self.rel(path), line, message))
+
+    def rel(self, path: Path) -> str:
+        parent = self.root.parent
+        return str(path.relative_to(parent)) if path.is_relative_to(parent) else str(path)
+
+    def text(self, path: Path) -> str | None:
+        try:  # utf-8-sig: Windows editors may start the file with a byte-order mark
+            return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        except UnicodeDecodeError as error:
+            self.problem(path, None, f"not UTF-8 text (byte {error.start}); save it as UTF-8")
+            return None
+
+    def mapping(
+        self, text: str, path: Path, offset: int = 0
+    ) -> tuple[dict[str, Any] | None, dict[str, int]]:
+        """Parse YAML key: value pairs and the line of each key (offset: lines above it)."""
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = mark.line + 1 + offset if mark is not None else None
+            self.problem(path, line, f"not valid YAML: {error}".split("\n")[0])
+            return None, {}
+        if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+            self.problem(path, 1 + offset, "expected key: value pairs")
+            return None, {}
+        lines: dict[str, int] = {}
+        for key, _ in node.value:
+            line = key.start_mark.line + 1 + offset
+            if str(key.value) in lines:
+                self.problem(path, line, f"{key.value!r} is given twice")
+            lines.setdefault(str(key.value), line)
+        return data, lines
+
+    def model(
+        self, model: type[M], data: dict[str, Any], lines: dict[str, int], path: Path
+    ) -> M | None:
+        try:
+            return model.model_validate(data)
+        except ValidationError as error:
+            for item in error.errors():
+                loc = [str(x) for x in item["loc"]]  # ("variants", 2) → "variants[2]"
+                name = loc[0] + "".join(f"[{x}]" for x in loc[1:]) if loc else ""
+                message = item["msg"].removeprefix("Value error, ")
+                line = lines.get(loc[0]) if loc else None
+                self.problem(path, line, f"{name}: {message}" if name else message)
+            return None
+
+    def named_after_id(self, path: Path, item_id: str, lines: dict[str, int]) -> bool:
+        if path.stem == item_id:
+            return True
+        self.problem(path, lines.get("id"), f"the file must be named {item_id}{path.suffix}")
+        return False
+
+
 def _load(root: Path) -> tuple[Catalog, list[Problem]]:
-    problems: list[Problem] = []
-    works = _load_works(root, problems)
-    themes: dict[str, Theme] = {}
-    for path in sorted((root / "themes").glob("*.yaml")):
-        theme = _model(Theme, path, root, problems)
-        if theme is not None:
-            _unique(themes, theme, path, root, problems)
-    lessons = _load_lessons(root, works, themes, problems)
-    return Catalog(works, themes, lessons), problems
+    reader = _Reader(root)
+    for folder in ("works", "themes", "lessons"):
+        if not (root / folder).is_dir():
+            reader.problem(root / folder, None, "folder not found")
+    works = _load_works(reader)
+    themes = _load_themes(reader)
+    lessons = _load_lessons(reader, works, themes)
+    return Catalog(works, themes, lessons), reader.problems
 
 
-def _load_works(root: Path, problems: list[Problem]) -> dict[str, Work]:
+def _load_works(reader: _Reader) -> dict[str, Work]:
     works: dict[str, Work] = {}
-    for path in sorted((root / "works").glob("*.md")):
-        raw = path.read_text(encoding="utf-8")
-        match = re.match(r"^---\n(.*?)\n---\n(.*)$", raw, re.DOTALL)
-        if match is None:
-            problems.append(Problem(_rel(path, root), 1, "missing the --- front matter ---"))
+    for path in sorted((reader.root / "works").glob("*.md")):
+        raw = reader.text(path)
+        if raw is None:
             continue
-        data, lines = _yaml(match.group(1), path, root, problems)
+        match = _FRONT_MATTER.match(raw)
+        if match is None:
+            reader.problem(path, 1, "expected a front matter between two '---' lines")
+            continue
+        data, lines = reader.mapping(match.group(1), path, offset=1)
         if data is None:
             continue
-        data["text"] = match.group(2).rstrip("\n")
-        work = _validate(Work, data, lines, path, root, problems)
-        if work is None:
+        if "text" in data:
+            reader.problem(path, lines["text"], "text: goes below the front matter, not in it")
+        data["text"] = (match.group(2) or "").rstrip("\n")
+        work = reader.model(Work, data, lines, path)
+        if work is None or not reader.named_after_id(path, work.id, lines):
             continue
-        if work.has_text != bool(work.text.strip()):
-            problems.append(
-                Problem(
-                    _rel(path, root),
-                    lines.get("has_text"),
-                    "has_text does not match the text below the front matter",
-                )
-            )
-        _unique(works, work, path, root, problems)
+        if work.has_text != bool(work.paragraphs):
+            why = "true but there is no" if work.has_text else "false but there is"
+            reader.problem(path, lines.get("has_text"), f"has_text is {why} text below it")
+        works[work.id] = work  # the file name is the id, so two files cannot share one
     return works
 
 
+def _load_themes(reader: _Reader) -> dict[str, Theme]:
+    themes: dict[str, Theme] = {}
+    for path in sorted((reader.root / "themes").glob("*.yaml")):
+        raw = reader.text(path)
+        data, lines = reader.mapping(raw, path) if raw is not None else (None, {})
+        theme = reader.model(Theme, data, lines, path) if data is not None else None
+        if theme is not None and reader.named_after_id(path, theme.id, lines):
+            themes[theme.id] = theme
+    return themes
+
+
 def _load_lessons(
-    root: Path, works: dict[str, Work], themes: dict[str, Theme], problems: list[Problem]
+    reader: _Reader, works: dict[str, Work], themes: dict[str, Theme]
 ) -> dict[str, tuple[Lesson, ...]]:
     found: dict[str, list[Lesson]] = {}
-    seen_ids: dict[str, Lesson] = {}
-    passages: dict[str, str] = {}
-    for path in sorted((root / "lessons").glob("*/*.yaml")):
-        theme_id = path.parent.name
-        data, lines = _yaml(path.read_text(encoding="utf-8"), path, root, problems)
+    files: dict[str, Path] = {}
+    checker = _PassageChecker(reader, works)
+    for path in sorted((reader.root / "lessons").glob("*/*.yaml")):
+        raw = reader.text(path)
+        data, lines = reader.mapping(raw, path) if raw is not None else (None, {})
         if data is None:
             continue
-        data["theme"] = theme_id
-        lesson = _validate(Lesson, data, lines, path, root, problems)
+        theme_id = path.parent.name
+        if data.setdefault("theme", theme_id) != theme_id:
+            reader.problem(path, lines.get("theme"), f"theme: the file is in {theme_id!r}/")
+            data["theme"] = theme_id
+        lesson = reader.model(Lesson, data, lines, path)
         if lesson is None:
             continue
-        where = _rel(path, root)
-        if theme_id not in themes:
-            problems.append(Problem(where, None, f"folder names no theme: {theme_id!r}"))
-        if lesson.id in seen_ids:
-            problems.append(Problem(where, lines.get("id"), f"duplicate lesson id {lesson.id!r}"))
+        theme = themes.get(theme_id)
+        if theme is None:
+            reader.problem(path, None, f"folder names no theme: {theme_id!r}")
+        elif not theme.found:
+            reader.problem(path, None, f"theme {theme_id!r} has no official name yet")
+        if lesson.id in files:
+            where = reader.rel(files[lesson.id])
+            reader.problem(path, lines.get("id"), f"duplicate lesson id {lesson.id!r} ({where})")
             continue
-        seen_ids[lesson.id] = lesson
-        work = works.get(lesson.work)
-        if work is None or not work.has_text:
-            why = "no such work" if work is None else "that work has no verified text"
-            problems.append(Problem(where, lines.get("work"), f"{why}: {lesson.work!r}"))
-        elif comparable(lesson.passage) not in comparable(work.text):
-            problems.append(
-                Problem(
-                    where,
-                    lines.get("passage"),
-                    f"passage is not found word for word in {work.id!r}",
-                )
-            )
-        if len(lesson.passage) > PASSAGE_MAX:
-            problems.append(
-                Problem(
-                    where,
-                    lines.get("passage"),
-                    f"passage is {len(lesson.passage)} characters; at most {PASSAGE_MAX}",
-                )
-            )
-        key = comparable(lesson.passage)
-        if key in passages:
-            problems.append(
-                Problem(
-                    where,
-                    lines.get("passage"),
-                    f"passage already used by lesson {passages[key]!r}",
-                )
-            )
-        passages.setdefault(key, lesson.id)
+        files[lesson.id] = path
+        checker.check(lesson, lines, path)
         found.setdefault(theme_id, []).append(lesson)
-    return {t: tuple(sorted(ls, key=lambda x: x.order)) for t, ls in found.items()}
+    return {t: tuple(sorted(ls, key=lambda x: (x.order, x.id))) for t, ls in found.items()}
 
 
-def _yaml(
-    text: str, path: Path, root: Path, problems: list[Problem]
-) -> tuple[dict[str, Any] | None, dict[str, int]]:
-    """Parse YAML, remembering the line of each top-level key for error messages."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problems.append(Problem(_rel(path, root), line, f"not valid YAML: {error}".split("\n")[0]))
-        return None, {}
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        problems.append(Problem(_rel(path, root), 1, "expected key: value pairs"))
-        return None, {}
-    lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
-    return data, lines
+class _PassageChecker:
+    """Checks a lesson against its work and against every passage already used."""
 
+    def __init__(self, reader: _Reader, works: dict[str, Work]) -> None:
+        self.reader, self.works = reader, works
+        self.texts = {w.id: comparable(w.text) for w in works.values()}
+        self.used: dict[str, str] = {}  # comparable passage → lesson id
+        self.spans: dict[str, list[tuple[int, int, str]]] = {}  # work id → used spans
 
-def _validate(
-    model: type[M],
-    data: dict[str, Any],
-    lines: dict[str, int],
-    path: Path,
-    root: Path,
-    problems: list[Problem],
-) -> M | None:
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        for item in error.errors():
-            name = str(item["loc"][0]) if item["loc"] else ""
-            problems.append(
-                Problem(_rel(path, root), lines.get(name), f"{name or 'file'}: {item['msg']}")
+    def check(self, lesson: Lesson, lines: dict[str, int], path: Path) -> None:
+        def report(key: str, message: str) -> None:
+            self.reader.problem(path, lines.get(key), message)
+
+        work = self.works.get(lesson.work)
+        if work is None or not work.quotable:
+            why = "no such work" if work is None else "that work has no verified text"
+            if work is not None and work.has_text:
+                why = "that work's attribution is provisional"
+            report("work", f"{why}: {lesson.work!r}")
+            return
+        if comparable(work.title) not in comparable(lesson.citation):
+            report("citation", f"citation does not name the work {work.title!r}")
+        passage = comparable(lesson.passage)
+        if len(lesson.passage) > PASSAGE_MAX:
+            report(
+                "passage", f"passage is {len(lesson.passage)} characters; at most {PASSAGE_MAX}"
             )
-        return None
-
-
-def _model(model: type[M], path: Path, root: Path, problems: list[Problem]) -> M | None:
-    data, lines = _yaml(path.read_text(encoding="utf-8"), path, root, problems)
-    return None if data is None else _validate(model, data, lines, path, root, problems)
-
-
-def _unique(
-    into: dict[str, Any], item: Work | Theme, path: Path, root: Path, problems: list[Problem]
-) -> None:
-    if item.id in into:
-        problems.append(Problem(_rel(path, root), None, f"duplicate id {item.id!r}"))
-    else:
-        into[item.id] = item
-
-
-def _rel(path: Path, root: Path) -> str:
-    return str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+        start = self.texts[work.id].find(passage)
+        if GAP in passage:
+            report("passage", f"passage includes the mark {GAP} of missing material")
+        elif start < 0:
+            report("passage", f"passage is not found word for word in {work.id!r}")
+        elif passage in self.used:
+            report("passage", f"passage already used by lesson {self.used[passage]!r}")
+        else:
+            end = start + len(passage)
+            spans = self.spans.setdefault(work.id, [])
+            other = next((i for s, e, i in spans if s < end and start < e), None)
+            if other is not None:
+                report("passage", f"passage overlaps the passage of lesson {other!r}")
+            spans.append((start, end, lesson.id))
+        self.used.setdefault(passage, lesson.id)
