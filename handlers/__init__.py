@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import cell, errors, fallback, lessons, menu, onboarding, search, start
+from handlers import cell, errors, fallback, lessons, menu, onboarding, search, settings, start
 
-ORDER = (errors, start, onboarding, search, menu, lessons, cell, fallback)
+ORDER = (errors, start, onboarding, search, menu, lessons, settings, cell, fallback)
 
 
 def build_router() -> Router:

@@ -15,6 +15,7 @@ from bot.errors import NotAllowed, NotFound
 from bot.screens import lessons as screens
 from bot.screens.menus import ChooseThemes, OpenLesson
 from bot.services import lessons as service
+from bot.services.preferences import zone_of
 from bot.settings import Settings
 from bot.textnorm import fold
 from db.models import Member, Role
@@ -86,7 +87,9 @@ async def on_read(
     except NotFound:
         await _today(query, session, catalog, member, state)
         return
-    progress = await service.mark_read(session, clock, settings.tz, catalog, member, action.key)
+    progress = await service.mark_read(
+        session, clock, zone_of(member, settings.tz), catalog, member, action.key
+    )
     await query.answer()
     await show(query, screens.read_done(lesson, progress), state, edit=False)
 
@@ -120,7 +123,9 @@ async def on_history(
     state: FSMContext,
 ) -> None:
     read = await service.read_lessons(session, catalog, member)
-    progress = await service.progress(session, clock, settings.tz, catalog, member)
+    progress = await service.progress(
+        session, clock, zone_of(member, settings.tz), catalog, member
+    )
     await query.answer()
     await show(query, screens.history(read, progress), state)
 

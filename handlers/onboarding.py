@@ -15,7 +15,9 @@ from bot.errors import InvalidInput
 from bot.screens import onboarding as screens
 from bot.screens.base import Screen
 from bot.services import onboarding as service
+from bot.services import quiet
 from bot.services.onboarding import Step
+from bot.services.quiet import quiet_of
 from bot.texts import common
 from db.models import Member
 from handlers.context import main_menu
@@ -98,12 +100,13 @@ async def on_text(
             )
         else:
             progress = service.progress(member)
-    except InvalidInput:
-        invalid = (
-            screens.ask_name(invalid=True)
-            if step is Step.NAME
-            else (screens.ask_custom_time(invalid=True))
-        )
+    except InvalidInput as error:
+        if step is Step.NAME:
+            invalid = screens.ask_name(invalid=True)
+        elif error.reason == quiet.INSIDE:
+            invalid = screens.ask_custom_time(quiet=quiet_of(member))
+        else:
+            invalid = screens.ask_custom_time(invalid=True)
         await show(message, invalid, state)
         return
     await show(message, screens.step_screen(progress), state)

@@ -35,6 +35,7 @@ async def enqueue_daily_lessons(
                 member_id=due.member.id,
                 method="sendMessage",
                 payload=payload.send_message(due.chat_id, screens.lesson(view)),
+                due_at=due.due_at,
             )
         await session.commit()
     return added

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.actions import Action
 from bot.screens.base import Button, Screen, column, esc
-from bot.texts import common, lessons, search
+from bot.texts import common, lessons, search, settings
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,11 @@ class OpenSearch(Action, prefix="find"):
 
 
 @dataclass(frozen=True)
+class OpenSettings(Action, prefix="set"):
+    page: Literal["", "time", "quiet", "zone"] = ""
+
+
+@dataclass(frozen=True)
 class OpenLesson(Action, prefix="lsn"):
     key: str  # a lesson's key; "" opens today's lesson
 
@@ -50,6 +56,7 @@ def main_menu(
         buttons.append(Button(common.MENU_CELL, OpenCell(unit_id)))
     if committee:
         buttons.append(Button(lessons.MENU_THEME, ChooseThemes()))
+    buttons.append(Button(settings.MENU_SETTINGS, OpenSettings()))
     buttons.append(Button(common.MENU_HELP, OpenHelp()))
     return Screen(common.main_menu(esc(full_name), esc(cell_name)), column(*buttons))
 

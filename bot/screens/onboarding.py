@@ -9,9 +9,11 @@ from typing import Literal
 from bot.actions import Action
 from bot.screens.base import Button, Screen, column, esc
 from bot.services.onboarding import Progress, Step
+from bot.services.quiet import Quiet
 from bot.texts import onboarding as t
+from bot.texts import settings as settings_texts
 
-PRESET_TIMES = (time(6, 0), time(12, 0), time(20, 0))
+PRESET_TIMES = (time(6, 30), time(12, 0), time(20, 0))  # 06:00 is in the default quiet hours
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,9 @@ def ask_name(*, invalid: bool = False) -> Screen:
     return Screen(t.name_invalid() if invalid else t.ask_name())
 
 
-def ask_custom_time(*, invalid: bool = False) -> Screen:
+def ask_custom_time(*, invalid: bool = False, quiet: Quiet | None = None) -> Screen:
+    if quiet is not None:
+        return Screen(settings_texts.time_in_quiet(quiet.start, quiet.end))
     return Screen(t.time_invalid() if invalid else t.ask_custom_time())
 
 

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.errors import AlreadyMember, InvalidInput, NotAllowed
-from bot.services import audit, invites
+from bot.services import audit, invites, quiet
+from bot.services.quiet import quiet_of
 from bot.textnorm import clean, fold, has_control_chars
 from db.models import ChannelIdentity, Member, MemberStatus
 
@@ -123,6 +124,8 @@ async def set_lesson_time(session: AsyncSession, member: Member, value: time) ->
     """Set the member's daily lesson time (during joining or later)."""
     if member.status is MemberStatus.INACTIVE:
         raise NotAllowed("inactive")
+    if quiet_of(member).covers(value):
+        raise InvalidInput(quiet.INSIDE)
     member.lesson_time = value
     await session.commit()
     return progress(member)

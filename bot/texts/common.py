@@ -17,6 +17,8 @@ def help_text(is_manager: bool) -> str:
         "• Bấm các nút bên dưới tin nhắn, hoặc gõ tên nút hay số thứ tự của nút (có dấu hay "
         "không dấu đều được).",
         "• Gõ <code>menu</code> bất cứ lúc nào để về menu chính.",
+        "• «Cài đặt nhắc nhở» (hoặc <code>/caidat</code>): đổi giờ nhận bài, giờ yên lặng, "
+        "tạm dừng 7 ngày, múi giờ.",
         "• Mọi thông tin tự đánh giá của đồng chí chỉ đồng chí và bí thư chi bộ được xem.",
     ]
     if is_manager:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -65,6 +66,15 @@ class Member(Base):
     full_name: Mapped[str | None] = mapped_column(String(120))
     name_confirmed: Mapped[bool] = mapped_column(default=False)
     lesson_time: Mapped[time | None] = mapped_column(Time())
+    # Reminder preferences. NULL time zone: the bot's own (Asia/Ho_Chi_Minh by default).
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    quiet_start: Mapped[time] = mapped_column(
+        Time(), default=time(21, 30), server_default=text("'21:30:00'")
+    )
+    quiet_end: Mapped[time] = mapped_column(
+        Time(), default=time(6, 30), server_default=text("'06:30:00'")
+    )
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     invite_id: Mapped[int | None] = mapped_column(ForeignKey("invites.id"))

@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from bot.channels.webchat import BotApiServer
+from bot.services import preferences
 from bot.settings import Settings
-from db.models import OutboxMessage, OutboxStatus
+from db.models import Member, OutboxMessage, OutboxStatus
 from tests.conftest import Cast
 from tests.fakes.clock import FakeClock
 
@@ -51,14 +52,64 @@ async def test_a_lesson_arrives_once_at_20_00_and_not_again_after_a_restart(
     assert [len(lessons_to(server, uid)) for uid in (101, 103, 104, 105)] == [1, 1, 1, 1]
 
 
-async def test_a_bot_that_was_down_at_20_00_catches_up_the_same_day_only(
+async def test_a_bot_that_was_down_at_20_00_catches_up_later_that_evening(
     app: App, server: BotApiServer, clock: FakeClock, cast: Cast
 ) -> None:
+    clock.set(at(21, 10))
+    await app.tick()
+    assert len(lessons_to(server, 102)) == 1
     clock.set(at(23, 50))
     await app.tick()
     assert len(lessons_to(server, 102)) == 1
-    clock.set(at(0, 30, day=24))  # past midnight: the new day's 20:00 has not come yet
+
+
+async def test_a_catch_up_inside_quiet_hours_waits_for_their_end_and_comes_once(
+    app: App, server: BotApiServer, clock: FakeClock, cast: Cast
+) -> None:
+    clock.set(at(23, 50))  # back after 20:00 but inside the default quiet hours 21:30–06:30
     await app.tick()
+    assert lessons_to(server, 102) == []
+    clock.set(at(0, 30, day=24))  # past midnight: yesterday's lesson is still waiting, not lost
+    await app.tick()
+    assert lessons_to(server, 102) == []
+    clock.set(at(6, 30, day=24))
+    await app.tick()
+    assert len(lessons_to(server, 102)) == 1
+    clock.set(at(19, 59, day=24))
+    await app.tick()
+    assert len(lessons_to(server, 102)) == 1  # the new day's lesson waits for 20:00
+
+
+async def test_a_paused_member_gets_no_lesson_until_the_pause_ends(
+    app: App, server: BotApiServer, clock: FakeClock, cast: Cast, session: AsyncSession
+) -> None:
+    clock.set(at(9, 0))
+    binh = await session.get(Member, cast.binh.id)
+    assert binh is not None
+    await preferences.pause(session, clock, binh, 7)
+    for day in range(23, 30):
+        clock.set(at(20, 0, day=day))
+        await app.tick()
+    assert lessons_to(server, 103) == []
+    assert len(lessons_to(server, 102)) == 7  # the others are not paused
+    clock.set(at(20, 0, day=30))
+    await app.tick()
+    assert len(lessons_to(server, 103)) == 1
+
+
+async def test_a_member_in_another_time_zone_gets_the_lesson_at_their_own_20_00(
+    app: App, server: BotApiServer, clock: FakeClock, cast: Cast, session: AsyncSession
+) -> None:
+    binh = await session.get(Member, cast.binh.id)
+    assert binh is not None
+    await preferences.set_zone(session, binh, preferences.parse_zone("Europe/Berlin"))
+    clock.set(at(20, 0))  # 14:00 in Berlin
+    await app.tick()
+    assert lessons_to(server, 103) == []
+    berlin = datetime(2026, 11, 23, 20, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    clock.set(berlin)  # 02:00 the next day in Hà Nội: quiet there, but not for Bình
+    await app.tick()
+    assert len(lessons_to(server, 103)) == 1
     assert len(lessons_to(server, 102)) == 1
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import App
 from bot.channels.webchat import BotApiServer
 from bot.services import invites
-from bot.texts import common, onboarding
+from bot.texts import common, onboarding, settings
 from db.models import Member, MemberStatus
 from tests import factories
 from tests.conftest import Cast
@@ -42,7 +42,7 @@ async def test_a_newcomer_joins_with_a_deep_link(
     assert em.text() == plain(onboarding.ask_name())
     await em.send("  hoàng   văn em ")
     assert em.text() == plain(onboarding.ask_lesson_time())
-    assert em.buttons() == ["06:00", "12:00", "20:00", onboarding.TIME_OTHER]
+    assert em.buttons() == ["06:30", "12:00", "20:00", onboarding.TIME_OTHER]
 
     await em.press("20:00")
     assert em.buttons() == [onboarding.CONSENT_YES, onboarding.CONSENT_NO]
@@ -95,7 +95,9 @@ async def test_bad_input_is_asked_again_and_nothing_is_lost(
     assert em.text() == plain(onboarding.ask_lesson_time())
     await em.send("25:99")
     assert em.text() == plain(onboarding.time_invalid())
-    await em.send("6h")
+    await em.send("6h")  # inside the default quiet hours 21:30–06:30
+    assert em.text() == plain(settings.time_in_quiet(time(21, 30), time(6, 30)))
+    await em.send("6h45")
     assert em.buttons() == [onboarding.CONSENT_YES, onboarding.CONSENT_NO]
 
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.catalog import load_catalog
 from bot.channels.webchat import parse_html
-from bot.screens import cell, lessons, menus, onboarding
+from bot.screens import cell, lessons, menus, onboarding, settings
 from bot.screens.base import Screen
 from bot.services.cells import CellOverview, MemberRow
 from bot.services.invites import CreatedInvite
@@ -65,6 +65,19 @@ def _screens() -> dict[str, Screen]:
         "lessons.lesson": lessons.lesson(LessonView(first, 1, 28, False)),
         "lessons.read_done": lessons.read_done(first, ReadingProgress(3, 28, 2)),
         "lessons.history": lessons.history([first], ReadingProgress(1, 28, 1)),
+        "settings.overview": settings.overview(
+            time(20, 0), (time(21, 30), time(6, 30)), None, "Giờ Việt Nam (UTC+7)"
+        ),
+        "settings.overview.paused": settings.overview(
+            time(6, 45),
+            (time(22, 0), time(6, 0)),
+            datetime(2026, 11, 30, 9, 0, tzinfo=TZ),
+            "Europe/Berlin",
+            notice="Đã tạm dừng.",
+        ),
+        "settings.lesson_time": settings.ask_lesson_time(),
+        "settings.quiet": settings.ask_quiet(),
+        "settings.zone": settings.ask_zone(),
     }
 
 
