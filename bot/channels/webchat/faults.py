@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.channels.webchat.errors import BLOCKED, ApiError
+from bot.channels.webchat.ratelimits import RateLimitFaults
 
 KINDS = frozenset({"429", "403", "500", "slow", "timeout"})
 
@@ -19,7 +20,7 @@ class Fault:
     delay: float
 
 
-class Faults:
+class Faults(RateLimitFaults):
     def __init__(self) -> None:
         self._rules: list[Fault] = []
         self.blocked: set[int] = set()

@@ -120,6 +120,7 @@ class BotApiServer(People):
                 await asyncio.sleep(fault.delay)
             elif (error := as_error(fault)) is not None:
                 raise error
+        self.faults.check_rate(method.name, chat_id)
         name = method.name.lower()
         if name == "getupdates":
             return await self.delivery.get_updates(params)
