@@ -25,7 +25,7 @@ from bot.channels.webchat import BotApiServer, Persona
 from bot.clock import Clock, SystemClock
 from bot.delivery import inbox, jobs, outbox
 from bot.delivery.worker import InboxWorker
-from bot.dispatch import build_dispatcher
+from bot.dispatch.dispatcher import build_dispatcher
 from bot.dispatch.storage import DbStorage
 from bot.dispatch.typed import AnswerTypedLocally
 from bot.services import demo, search

@@ -1,4 +1,4 @@
-"""aiogram glue: the dispatcher with its storage, middlewares and routers."""
+"""The dispatcher with its storage, middlewares and routers."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""aiogram glue: the dispatcher (dispatcher.py), middlewares, storage, rendering, typed answers."""
