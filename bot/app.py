@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,7 +13,7 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StorageKey
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import Update
 from aiohttp import web
@@ -24,8 +25,13 @@ from bot.channels.telegram import Ingest
 from bot.channels.webchat import BotApiServer, Persona
 from bot.clock import Clock, SystemClock
 from bot.delivery import inbox, jobs, outbox
+from bot.delivery.leader import leadership_for
+from bot.delivery.outbox import Claimed
+from bot.delivery.ratelimit import Limits, MemoryLimiter, RateLimiter, limiter_for
+from bot.delivery.sender import Report, Sender
 from bot.delivery.worker import InboxWorker
 from bot.dispatch.dispatcher import build_dispatcher
+from bot.dispatch.render import MENU_KEY, menu_of_markup
 from bot.dispatch.storage import DbStorage
 from bot.dispatch.typed import AnswerTypedLocally
 from bot.services import demo, search
@@ -36,6 +42,7 @@ from db import create_engine, create_sessionmaker
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 20
+SEND_POLL = 5.0
 LOCAL_TOKEN = "1000:local-webchat"  # the built-in web chat accepts any token; this one is fixed
 
 
@@ -63,6 +70,10 @@ class App:
         # APScheduler only ticks; what is due is decided from the database on every tick, so a
         # restart or a missed tick loses nothing and sends nothing twice.
         self.scheduler = AsyncIOScheduler(timezone=settings.timezone)
+        self.leadership = leadership_for(self.engine)
+        self.limiter = self._limiter()
+        self.sender: Sender | None = None
+        self._outbox_due = asyncio.Event()
         self.webchat: BotApiServer | None = None
         self.bot: Bot | None = None
         self._tasks: list[asyncio.Task[Any]] = []
@@ -85,10 +96,12 @@ class App:
             await self._start_webhook()
         else:
             self._tasks.append(asyncio.create_task(self.ingest.poll(bot), name="polling"))
-        async with self.sessionmaker() as db:
-            await outbox.stuck_sending(db)
+        if self.engine.dialect.name == "sqlite":  # one process: whatever is SENDING was ours
+            async with self.sessionmaker() as db:
+                await outbox.stuck_sending(db, self.clock, timedelta(0))
+        self._tasks.append(asyncio.create_task(self._send_forever(), name="sender"))
         self.scheduler.add_job(
-            self.tick,
+            self.schedule,
             "interval",
             seconds=TICK_SECONDS,
             id="tick",
@@ -115,14 +128,49 @@ class App:
         )
         session.middleware(AnswerTypedLocally())
         self.bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+        self.sender = Sender(
+            self.sessionmaker,
+            self.clock,
+            BotChannel(self.bot),
+            self.limiter,
+            on_sent=self._remember_pushed_menu,
+        )
         return self.bot
 
-    async def tick(self) -> int:
-        """Enqueue due lessons and send due outbox rows (the scheduler calls this)."""
-        assert self.bot is not None
-        return await jobs.tick(
-            self.sessionmaker, self.clock, self.settings.tz, self.catalog, BotChannel(self.bot)
-        )
+    async def schedule(self) -> int:
+        """The scheduler's tick: if this process leads, turn due rules into outbox rows."""
+        if not await self.leadership.leads():
+            return 0
+        added = await jobs.schedule(self.sessionmaker, self.clock, self.settings.tz, self.catalog)
+        if added:
+            self._outbox_due.set()
+        return added
+
+    async def tick(self) -> Report:
+        """One whole turn, for tests and the CLI: schedule, then send what is due."""
+        assert self.sender is not None
+        await self.schedule()
+        return await self.sender.drain()
+
+    async def _send_forever(self) -> None:
+        assert self.sender is not None
+        while True:
+            try:
+                await self.sender.drain()
+            except Exception:  # a database hiccup must not stop sending for good
+                log.exception("sender failed; trying again")
+            self._outbox_due.clear()
+            # Retries and rows enqueued by other processes are found within SEND_POLL seconds.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._outbox_due.wait(), SEND_POLL)
+
+    async def _remember_pushed_menu(self, row: Claimed) -> None:
+        """Let typed answers ("da doc", "2") press the buttons of a pushed message too."""
+        menu = menu_of_markup(row.payload.get("reply_markup"))
+        if not menu or row.chat_id < 0 or self.bot is None:
+            return
+        key = StorageKey(bot_id=self.bot.id, chat_id=row.chat_id, user_id=row.chat_id)
+        await self.storage.update_data(key, {MENU_KEY: menu})
 
     async def handle(self, payload: dict[str, Any]) -> None:
         """Hand one stored update to the dispatcher."""
@@ -133,6 +181,7 @@ class App:
     async def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        await self.leadership.release()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -145,7 +194,15 @@ class App:
         if self.webchat is not None:
             await self.webchat.stop()
         await self.storage.close()
+        await self.limiter.close()
         await self.engine.dispose()
+
+    def _limiter(self) -> RateLimiter:
+        limits = Limits(per_second=self.settings.send_per_second)
+        if self.settings.redis_url:
+            return limiter_for(self.settings.redis_url, limits)
+        # Timed by this app's clock, so a test's FakeClock moves the budget too.
+        return MemoryLimiter(limits, now=lambda: self.clock.now().timestamp())
 
     def _storage(self) -> BaseStorage:
         if self.settings.redis_url:

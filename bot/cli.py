@@ -22,12 +22,14 @@ db_app = typer.Typer(help="Database schema.")
 invite_app = typer.Typer(help="Invites to join a unit.")
 unit_app = typer.Typer(help="Units: đảng bộ and chi bộ.")
 inbox_app = typer.Typer(help="The update inbox.")
+outbox_app = typer.Typer(help="The outbox of scheduled and bulk messages.")
 content_app = typer.Typer(help="The content pack: works, themes, lessons.")
 theme_app = typer.Typer(help="Study themes: which one each unit follows.")
 app.add_typer(db_app, name="db")
 app.add_typer(invite_app, name="invite")
 app.add_typer(unit_app, name="unit")
 app.add_typer(inbox_app, name="inbox")
+app.add_typer(outbox_app, name="outbox")
 app.add_typer(content_app, name="content")
 app.add_typer(theme_app, name="theme")
 
@@ -263,6 +265,28 @@ def inbox_status() -> None:
 
     for status, count in sorted(asyncio.run(go()).items()):
         typer.echo(f"{status}: {count}")
+
+
+@outbox_app.command("status")
+def outbox_status() -> None:
+    """Print pending / sending / sent / failed / unknown counts and the oldest due row's age."""
+    from bot.clock import SystemClock
+    from bot.delivery import outbox
+
+    clock = SystemClock()
+
+    async def go() -> outbox.Counts:
+        async with _session() as session:
+            return await outbox.counts(session, clock)
+
+    counts = asyncio.run(go())
+    for status, count in counts.by_status.items():
+        typer.echo(f"{status}: {count}")
+    if counts.oldest_pending is None:
+        typer.echo("oldest pending: none")
+    else:
+        age = int((clock.now() - counts.oldest_pending).total_seconds())
+        typer.echo(f"oldest pending: {age} s")
 
 
 @contextlib.asynccontextmanager

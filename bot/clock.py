@@ -16,6 +16,10 @@ class Clock(Protocol):
         """Wait for `seconds` of this clock's time."""
         ...
 
+    async def sleep_until(self, moment: datetime) -> None:
+        """Wait until this clock reads `moment` (at once if it has passed)."""
+        ...
+
 
 class SystemClock:
     def now(self) -> datetime:
@@ -23,3 +27,6 @@ class SystemClock:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+    async def sleep_until(self, moment: datetime) -> None:
+        await asyncio.sleep(max(0.0, (moment - self.now()).total_seconds()))

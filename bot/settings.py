@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 90)
     invite_max_uses: int = Field(default=1, ge=1, le=1000)
     flood_limit_per_minute: int = Field(default=30, ge=1)
+    send_per_second: float = Field(default=30.0, gt=0, le=1000)
     demo_seed: bool = True
 
     @field_validator("timezone")

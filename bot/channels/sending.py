@@ -12,6 +12,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiohttp import ClientConnectorError
 from pydantic import ValidationError
 
 from bot.delivery.sender import Outcome, Result
@@ -32,12 +33,21 @@ class BotChannel:
         try:
             await self._bot(call)
         except TelegramRetryAfter as error:
-            return Outcome(Result.RETRY, retry_after=error.retry_after, error=error.message)
+            return Outcome(Result.RATE_LIMITED, retry_after=error.retry_after, error=error.message)
         except TelegramForbiddenError as error:
             return Outcome(Result.BLOCKED, error=error.message)
         except TelegramBadRequest as error:
             return Outcome(Result.FAILED, error=error.message)
-        except (TelegramNetworkError, TelegramServerError) as error:
-            # A timeout or a 5xx may hide a message that was delivered: never send it again.
-            return Outcome(Result.UNKNOWN, error=str(error)[:500])
+        except TelegramServerError as error:
+            # Telegram answered with a 5xx: it did not take the message.
+            return Outcome(Result.TRANSIENT, error=str(error)[:500])
+        except TelegramNetworkError as error:
+            return Outcome(_network_result(error), error=str(error)[:500])
         return Outcome(Result.SENT)
+
+
+def _network_result(error: TelegramNetworkError) -> Result:
+    """A refused connection never carried the request; a timeout or a cut one may have."""
+    if isinstance(error.__cause__, ClientConnectorError):
+        return Result.TRANSIENT
+    return Result.UNKNOWN

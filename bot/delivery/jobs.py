@@ -1,4 +1,4 @@
-"""Scheduled jobs: turn what is due into outbox rows, then send them."""
+"""Scheduled jobs: turn what is due into outbox rows; the sender sends them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.delivery import outbox, payload
-from bot.delivery.sender import Channel, drain
 from bot.errors import NotFound
 from bot.screens import lessons as screens
 from bot.services import daily, lessons
@@ -41,13 +40,11 @@ async def enqueue_daily_lessons(
     return added
 
 
-async def tick(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    clock: Clock,
-    tz: tzinfo,
-    catalog: Catalog,
-    channel: Channel,
+async def schedule(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, tz: tzinfo, catalog: Catalog
 ) -> int:
-    """One turn of the clock: enqueue what is due, then send it. Returns rows attempted."""
-    await enqueue_daily_lessons(sessionmaker, clock, tz, catalog)
-    return await drain(sessionmaker, clock, channel)
+    """The leader's turn of the clock: every due rule becomes outbox rows. Returns rows added."""
+    added = await enqueue_daily_lessons(sessionmaker, clock, tz, catalog)
+    async with sessionmaker() as session:
+        await outbox.stuck_sending(session, clock)
+    return added

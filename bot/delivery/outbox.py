@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -19,15 +19,26 @@ from db.dialect import insert_ignoring_duplicates, supports_skip_locked
 from db.models import OutboxMessage, OutboxStatus
 
 CLAIM_LEASE = timedelta(minutes=5)
+# A send never waits for its slot longer than a minute and a request times out within one, so
+# a row still SENDING after this was left by a process that stopped.
+STUCK_AFTER = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
 class Claimed:
     row_id: int
     channel: str
+    chat_id: int
     method: str
     payload: dict[str, Any]
     member_id: int | None
+    attempts: int  # including this one
+
+
+@dataclass(frozen=True)
+class Counts:
+    by_status: dict[str, int]
+    oldest_pending: datetime | None  # the due time of the oldest due row still waiting
 
 
 async def enqueue(
@@ -64,7 +75,7 @@ async def enqueue(
     return getattr(result, "rowcount", 0) == 1
 
 
-async def claim(session: AsyncSession, clock: Clock, *, limit: int = 30) -> list[Claimed]:
+async def claim(session: AsyncSession, clock: Clock, *, limit: int = 200) -> list[Claimed]:
     """Claim due rows for sending, oldest first. Commits."""
     now = clock.now()
     query = (
@@ -83,9 +94,47 @@ async def claim(session: AsyncSession, clock: Clock, *, limit: int = 30) -> list
     for row in rows:
         # SENDING is written before the request: after a crash the row is not sent again.
         row.status, row.claimed_at, row.attempts = OutboxStatus.SENDING, now, row.attempts + 1
-    claimed = [Claimed(r.id, r.channel, r.method, r.payload, r.member_id) for r in rows]
+    claimed = [
+        Claimed(r.id, r.channel, r.chat_id, r.method, r.payload, r.member_id, r.attempts)
+        for r in rows
+    ]
     await session.commit()
     return claimed
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one claimed row."""
+
+    row_id: int
+    status: OutboxStatus
+    error: str | None = None
+    retry_at: datetime | None = None  # back in line (PENDING) at this time
+    counts_attempt: bool = True  # a 429 or a deferral is not the row's fault
+
+
+async def record_many(session: AsyncSession, clock: Clock, outcomes: list[Outcome]) -> None:
+    """Record a batch of outcomes in one transaction; rows sent go in one statement. Commits."""
+    now = clock.now()
+    sent = [o.row_id for o in outcomes if o.status is OutboxStatus.SENT and o.retry_at is None]
+    if sent:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(sent))
+            .values(status=OutboxStatus.SENT, sent_at=now, error=None)
+        )
+    for o in outcomes:
+        if o.row_id in sent:
+            continue
+        values: dict[str, Any] = {"status": o.status, "error": o.error}
+        if o.retry_at is not None:
+            values.update(status=OutboxStatus.PENDING, due_at=o.retry_at, claimed_at=None)
+        if not o.counts_attempt:
+            values["attempts"] = OutboxMessage.attempts - 1
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == o.row_id).values(values)
+        )
+    await session.commit()
 
 
 async def record(
@@ -107,12 +156,37 @@ async def record(
     await session.commit()
 
 
-async def stuck_sending(session: AsyncSession) -> int:
-    """Mark rows left SENDING by a crash as UNKNOWN (their outcome cannot be known). Commits."""
+async def stuck_sending(
+    session: AsyncSession, clock: Clock, older_than: timedelta = STUCK_AFTER
+) -> int:
+    """Mark rows left SENDING by a stopped process as UNKNOWN (their outcome cannot be known).
+
+    Other senders may be sending right now, so only rows claimed longer ago than `older_than`
+    count as left behind; a lone process (SQLite) passes zero at its start. Commits.
+    """
     result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.SENDING)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_at <= clock.now() - older_than,
+        )
         .values(status=OutboxStatus.UNKNOWN, error="process stopped during the send")
     )
     await session.commit()
     return int(getattr(result, "rowcount", 0))
+
+
+async def counts(session: AsyncSession, clock: Clock) -> Counts:
+    """Rows by status, and the due time of the oldest row that is due and not yet sent."""
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    by_status = {status.value: 0 for status in OutboxStatus}
+    for status, count in rows.all():
+        by_status[OutboxStatus(status).value] = int(count)
+    oldest = await session.scalar(
+        select(func.min(OutboxMessage.due_at)).where(
+            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= clock.now()
+        )
+    )
+    return Counts(by_status, oldest)

@@ -1,31 +1,50 @@
-"""The sender: drains due outbox rows through a Channel and records each outcome.
+"""The sender: drains due outbox rows through a Channel within Telegram's limits.
 
-Rate limits (30/s overall, 1/s per chat, 20/min per group) and telling a secretary about a
-member who blocked the bot belong to the reminder engine; this sender already honours
-retry_after and never re-sends a request whose outcome is unknown.
+Each row gets its time from the rate budget (30/s overall, 1/s a chat, 20/min a group, shared
+through Redis when several processes send), waits for it on the clock and is sent; many rows
+are in flight at once so the budget, not the round trip, sets the pace. Outcomes:
+
+- sent: recorded (a batch in one statement);
+- 429: the whole bot pauses for retry_after and the row goes back in line, not counted;
+- 403 (blocked, deactivated): the identity is marked blocked, nothing more is sent to it, and
+  the secretary sees it in the next digest;
+- 5xx or a connection refused (the request surely did not arrive): retried with backoff;
+- a timeout or a dropped connection (it may have arrived): UNKNOWN, never re-sent blindly.
 """
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.delivery import outbox
-from db.models import OutboxStatus
+from bot.delivery.ratelimit import RateLimiter
+from bot.services import audit
+from db.models import ChannelIdentity, OutboxStatus
 
 log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8  # transient failures; about 20 minutes of backoff in all
+BACKOFF_FIRST = 5.0  # seconds; doubles each attempt
+BACKOFF_MAX = 600.0
+LONGEST_WAIT = 60.0  # a slot further away than this: the row goes back in line instead
+IN_FLIGHT = 64  # concurrent requests; enough for 1,000 msg/s at 60 ms a round trip
 
 
 class Result(enum.Enum):
     SENT = "sent"
-    RETRY = "retry"  # the channel asked to wait (Telegram's 429 retry_after)
-    BLOCKED = "blocked"  # the person blocked the bot
+    RATE_LIMITED = "rate_limited"  # Telegram's 429: wait retry_after
+    TRANSIENT = "transient"  # 5xx or no connection: the request did not arrive; retry
+    BLOCKED = "blocked"  # the person blocked the bot, or the account is gone
     FAILED = "failed"  # refused for good (bad request)
     UNKNOWN = "unknown"  # the request may or may not have arrived
 
@@ -43,46 +62,160 @@ class Channel(Protocol):
         ...
 
 
-async def drain(
-    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, channel: Channel
-) -> int:
-    """Send every due row once; return how many were attempted."""
-    attempted = 0
-    while True:
-        async with sessionmaker() as session:
-            batch = await outbox.claim(session, clock)
-        if not batch:
-            return attempted
-        for row in batch:
-            outcome = await channel.send(row.method, row.payload)
-            attempted += 1
-            async with sessionmaker() as session:
-                await _record(session, clock, row, outcome)
+OnSent = Callable[[outbox.Claimed], Awaitable[None]]
 
 
-async def _record(
-    session: AsyncSession, clock: Clock, row: outbox.Claimed, outcome: Outcome
-) -> None:
-    if outcome.result is Result.RETRY:
-        retry_at = clock.now() + timedelta(seconds=max(1.0, outcome.retry_after))
-        await outbox.record(
-            session,
-            clock,
-            row.row_id,
-            OutboxStatus.PENDING,
-            error=outcome.error,
-            retry_at=retry_at,
+@dataclass
+class Report:
+    """What one drain did, for logs and the benchmark."""
+
+    attempted: int = 0
+    sent: int = 0
+    blocked: int = 0
+    rate_limited: int = 0
+    retried: int = 0
+    failed: int = 0
+    unknown: int = 0
+    deferred: int = 0
+
+    def add(self, result: Result) -> None:
+        name = {Result.RATE_LIMITED: "rate_limited", Result.TRANSIENT: "retried"}.get(
+            result, result.value
         )
-        return
-    status = {
-        Result.SENT: OutboxStatus.SENT,
-        Result.BLOCKED: OutboxStatus.FAILED,
-        Result.FAILED: OutboxStatus.FAILED,
-        Result.UNKNOWN: OutboxStatus.UNKNOWN,
-    }[outcome.result]
-    if status is not OutboxStatus.SENT:
+        setattr(self, name, getattr(self, name) + 1)
+
+
+class Sender:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        channel: Channel,
+        limiter: RateLimiter,
+        *,
+        on_sent: OnSent | None = None,
+        in_flight: int = IN_FLIGHT,
+        batch: int = 200,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.clock = clock
+        self.channel = channel
+        self.limiter = limiter
+        self.on_sent = on_sent
+        self.in_flight = in_flight
+        self.batch = batch
+        # When a 429 paused the bot: a send whose slot was handed out before it waits again.
+        self._paused_until = datetime.min.replace(tzinfo=UTC)
+
+    async def drain(self) -> Report:
+        """Send every row that is due now; return what happened."""
+        report = Report()
+        while True:
+            async with self.sessionmaker() as session:
+                rows = await outbox.claim(session, self.clock, limit=self.batch)
+            if not rows:
+                return report
+            results = await self._send_batch(rows, report)
+            async with self.sessionmaker() as session:
+                blocked = [
+                    row
+                    for row, (_, result) in zip(rows, results, strict=True)
+                    if result is Result.BLOCKED
+                ]
+                await self._block_identities(session, blocked)
+                await outbox.record_many(session, self.clock, [o for o, _ in results])
+
+    async def _send_batch(
+        self, rows: list[outbox.Claimed], report: Report
+    ) -> list[tuple[outbox.Outcome, Result | None]]:
+        slots = asyncio.Semaphore(self.in_flight)
+        tasks: list[asyncio.Task[tuple[outbox.Outcome, Result | None]]] = []
+        for row in rows:
+            await slots.acquire()
+            # Reserved in row order, so two messages to one chat keep their order.
+            wait = await self.limiter.reserve(row.chat_id)
+            at = self.clock.now() + timedelta(seconds=wait)
+            tasks.append(asyncio.create_task(self._send_one(row, wait, at, slots, report)))
+        return list(await asyncio.gather(*tasks))
+
+    async def _send_one(
+        self,
+        row: outbox.Claimed,
+        wait: float,
+        at: datetime,
+        slots: asyncio.Semaphore,
+        report: Report,
+    ) -> tuple[outbox.Outcome, Result | None]:
+        try:
+            if wait > LONGEST_WAIT:
+                report.deferred += 1
+                retry_at = self.clock.now() + timedelta(seconds=wait)
+                deferred = outbox.Outcome(
+                    row.row_id, OutboxStatus.PENDING, retry_at=retry_at, counts_attempt=False
+                )
+                return deferred, None
+            if wait > 0:
+                await self.clock.sleep_until(at)
+            if self.clock.now() < self._paused_until:
+                report.deferred += 1
+                again = outbox.Outcome(
+                    row.row_id,
+                    OutboxStatus.PENDING,
+                    retry_at=self._paused_until,
+                    counts_attempt=False,
+                )
+                return again, None
+            outcome = await self.channel.send(row.method, row.payload)
+            report.attempted += 1
+            report.add(outcome.result)
+            if outcome.result is Result.SENT and self.on_sent is not None:
+                try:
+                    await self.on_sent(row)
+                except Exception:  # a hook must never turn a sent row into a failed one
+                    log.exception("after-send hook failed", extra={"row": row.row_id})
+            return await self._outcome(row, outcome), outcome.result
+        finally:
+            slots.release()
+
+    async def _outcome(self, row: outbox.Claimed, outcome: Outcome) -> outbox.Outcome:
+        now = self.clock.now()
+        if outcome.result is Result.SENT:
+            return outbox.Outcome(row.row_id, OutboxStatus.SENT)
         log.warning(
             "outbox row not sent",
             extra={"row": row.row_id, "result": outcome.result.value, "error": outcome.error},
         )
-    await outbox.record(session, clock, row.row_id, status, error=outcome.error)
+        if outcome.result is Result.RATE_LIMITED:
+            pause = max(1.0, outcome.retry_after)
+            await self.limiter.pause(pause)
+            retry_at = now + timedelta(seconds=pause)
+            self._paused_until = max(self._paused_until, retry_at)
+            return outbox.Outcome(
+                row.row_id,
+                OutboxStatus.PENDING,
+                outcome.error,
+                retry_at=retry_at,
+                counts_attempt=False,
+            )
+        if outcome.result is Result.TRANSIENT and row.attempts < MAX_ATTEMPTS:
+            backoff = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (row.attempts - 1))
+            retry_at = now + timedelta(seconds=backoff)
+            return outbox.Outcome(row.row_id, OutboxStatus.PENDING, outcome.error, retry_at)
+        status = OutboxStatus.UNKNOWN if outcome.result is Result.UNKNOWN else OutboxStatus.FAILED
+        return outbox.Outcome(row.row_id, status, outcome.error)
+
+    async def _block_identities(self, session: AsyncSession, rows: list[outbox.Claimed]) -> None:
+        """Mark the identities behind 403s blocked: nothing more is queued or sent to them."""
+        for row in rows:
+            if row.chat_id < 0:  # a group that removed the bot is not a member's identity
+                continue
+            await session.execute(
+                update(ChannelIdentity)
+                .where(
+                    ChannelIdentity.channel == row.channel,
+                    ChannelIdentity.chat_id == row.chat_id,
+                    ChannelIdentity.blocked_at.is_(None),
+                )
+                .values(blocked_at=self.clock.now())
+            )
+            audit.record(session, self.clock, "member.blocked_bot", actor_member_id=row.member_id)

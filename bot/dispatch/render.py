@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -55,6 +57,17 @@ async def show(
             await event.bot.send_message(message.chat.id, screen.text, reply_markup=markup)  # type: ignore[union-attr]
         return
     await event.answer(screen.text, reply_markup=markup)
+
+
+def menu_of_markup(markup: dict[str, Any] | None) -> list[list[str]]:
+    """The typed-answer menu of a message already sent (an outbox row's reply_markup)."""
+    rows = (markup or {}).get("inline_keyboard") or []
+    return [
+        [fold(button["text"]), button["callback_data"]]
+        for row in rows
+        for button in row
+        if "callback_data" in button
+    ]
 
 
 async def remember_menu(state: FSMContext, screen: Screen) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from typer.testing import CliRunner
 
 from bot.catalog import load_catalog
 from bot.cli import app
+from bot.clock import SystemClock
+from bot.delivery import outbox
 from bot.services import invites
 from db import create_engine, create_sessionmaker
 from db.models import Invite, Role, Unit, UnitKind
@@ -113,3 +116,35 @@ def test_content_load_fills_the_search_index(env: None) -> None:
     result = runner.invoke(app, ["content", "load"])
     assert result.exit_code == 0, result.output
     assert re.search(r"OK: \d+ lessons, \d+ searchable paragraphs\.", result.output)
+
+
+def test_outbox_status_prints_every_status_and_the_oldest_pending_age(
+    env: None, database_url: str
+) -> None:
+    async def add_overdue_row() -> None:
+        engine = create_engine(database_url)
+        async with create_sessionmaker(engine)() as session:
+            clock = SystemClock()
+            await outbox.enqueue(
+                session,
+                clock,
+                key="test:1",
+                channel="telegram",
+                chat_id=1,
+                member_id=None,
+                method="sendMessage",
+                payload={"chat_id": 1, "text": "x"},
+                due_at=clock.now() - timedelta(minutes=2),
+            )
+            await session.commit()
+        await engine.dispose()
+
+    empty = runner.invoke(app, ["outbox", "status"])
+    assert empty.exit_code == 0, empty.output
+    assert "pending: 0" in empty.output and "oldest pending: none" in empty.output
+    asyncio.run(add_overdue_row())
+    status = runner.invoke(app, ["outbox", "status"])
+    lines = status.output.splitlines()
+    assert lines[:5] == ["pending: 1", "sending: 0", "sent: 0", "failed: 0", "unknown: 0"]
+    age = re.fullmatch(r"oldest pending: (\d+) s", lines[5])
+    assert age is not None and 115 <= int(age.group(1)) <= 200

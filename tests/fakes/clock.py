@@ -22,3 +22,10 @@ class FakeClock:
     async def sleep(self, seconds: float) -> None:
         self._now += timedelta(seconds=seconds)
         await asyncio.sleep(0)  # let other tasks run, as a real sleep would
+
+    async def sleep_until(self, moment: datetime) -> None:
+        # Yield first, then jump: tasks waiting for different moments wake in order, each
+        # seeing the clock at its own moment (an absolute deadline does not drift when several
+        # tasks share the clock, as relative sleeps would).
+        await asyncio.sleep(0)
+        self._now = max(self._now, moment)

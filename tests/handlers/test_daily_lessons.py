@@ -12,9 +12,10 @@ from bot.app import App
 from bot.channels.webchat import BotApiServer
 from bot.services import preferences
 from bot.settings import Settings
-from db.models import Member, OutboxMessage, OutboxStatus
+from db.models import AuditEntry, ChannelIdentity, Member, OutboxMessage, OutboxStatus
 from tests.conftest import Cast
 from tests.fakes.clock import FakeClock
+from tests.pilot import PilotFactory
 
 
 def at(hour: int, minute: int, day: int = 23) -> datetime:
@@ -131,11 +132,70 @@ async def test_telegrams_429_waits_retry_after_and_sends_once(
 async def test_an_unknown_outcome_is_never_sent_blindly_again(
     app: App, server: BotApiServer, clock: FakeClock, cast: Cast, session: AsyncSession
 ) -> None:
-    server.faults.fail("sendMessage", "500", chat_id=102)
+    assert app.bot is not None
+    app.bot.session.timeout = 0.2  # the answer comes after the client gave up: it may have arrived
+    server.faults.fail("sendMessage", "slow", chat_id=102, delay=1.0)
     clock.set(at(20, 0))
     await app.tick()
     clock.move(minutes=10)
     await app.tick()
     row = await session.scalar(select(OutboxMessage).where(OutboxMessage.chat_id == 102))
     assert row is not None and row.status is OutboxStatus.UNKNOWN
+    assert row.attempts == 1
+
+
+async def test_a_server_error_is_retried_with_backoff_and_sent_once(
+    app: App, server: BotApiServer, clock: FakeClock, cast: Cast, session: AsyncSession
+) -> None:
+    server.faults.fail("sendMessage", "500", chat_id=102, times=2)
+    clock.set(at(20, 0))
+    await app.tick()
+    row = await session.scalar(select(OutboxMessage).where(OutboxMessage.chat_id == 102))
+    assert row is not None and row.status is OutboxStatus.PENDING and row.attempts == 1
+    clock.move(seconds=4)
+    await app.tick()
+    assert lessons_to(server, 102) == []  # the first backoff is 5 s
+    clock.move(seconds=2)
+    await app.tick()  # second failure: the next try 10 s later
     assert lessons_to(server, 102) == []
+    clock.move(seconds=11)
+    await app.tick()
+    assert len(lessons_to(server, 102)) == 1
+    session.expire_all()
+    sent = await session.scalar(select(OutboxMessage).where(OutboxMessage.chat_id == 102))
+    assert sent is not None and sent.status is OutboxStatus.SENT and sent.attempts == 3
+
+
+async def test_a_member_who_blocked_the_bot_is_marked_and_sent_nothing_more(
+    app: App, server: BotApiServer, clock: FakeClock, cast: Cast, session: AsyncSession
+) -> None:
+    server.faults.block_bot(102)
+    clock.set(at(20, 0))
+    await app.tick()
+    identity = await session.scalar(
+        select(ChannelIdentity).where(ChannelIdentity.member_id == cast.an.id)
+    )
+    assert identity is not None and identity.blocked_at is not None
+    row = await session.scalar(select(OutboxMessage).where(OutboxMessage.chat_id == 102))
+    assert row is not None and row.status is OutboxStatus.FAILED
+    assert (
+        await session.scalar(
+            select(AuditEntry.actor_member_id).where(AuditEntry.action == "member.blocked_bot")
+        )
+        == cast.an.id
+    )
+    clock.set(at(20, 0, day=24))
+    await app.tick()
+    rows = await session.scalars(select(OutboxMessage.key).where(OutboxMessage.chat_id == 102))
+    assert len(list(rows)) == 1  # no lesson queued for a blocked identity
+    assert len(lessons_to(server, 103)) == 2  # the others go on
+
+
+async def test_typed_answers_press_the_buttons_of_a_pushed_lesson(
+    app: App, server: BotApiServer, clock: FakeClock, cast: Cast, pilot_for: PilotFactory
+) -> None:
+    clock.set(at(20, 0))
+    await app.tick()
+    binh = pilot_for(103)
+    await binh.send("da doc")
+    assert "Đồng chí đã học 1/" in binh.text()
