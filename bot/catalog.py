@@ -98,7 +98,7 @@ def check_catalog(root: Path = CONTENT) -> list[Problem]:
     return _load(root)[1]
 
 
-class _Reader:
+class Reader:
     """Reads the files of one content folder, collecting problems instead of raising."""
 
     def __init__(self, root: Path) -> None:
@@ -164,7 +164,7 @@ class _Reader:
 
 
 def _load(root: Path) -> tuple[Catalog, list[Problem]]:
-    reader = _Reader(root)
+    reader = Reader(root)
     for folder in ("works", "themes", "lessons"):
         if not (root / folder).is_dir():
             reader.problem(root / folder, None, "folder not found")
@@ -174,7 +174,7 @@ def _load(root: Path) -> tuple[Catalog, list[Problem]]:
     return Catalog(works, themes, lessons), reader.problems
 
 
-def _load_works(reader: _Reader) -> dict[str, Work]:
+def _load_works(reader: Reader) -> dict[str, Work]:
     works: dict[str, Work] = {}
     for path in sorted((reader.root / "works").glob("*.md")):
         raw = reader.text(path)
@@ -200,7 +200,7 @@ def _load_works(reader: _Reader) -> dict[str, Work]:
     return works
 
 
-def _load_themes(reader: _Reader) -> dict[str, Theme]:
+def _load_themes(reader: Reader) -> dict[str, Theme]:
     themes: dict[str, Theme] = {}
     for path in sorted((reader.root / "themes").glob("*.yaml")):
         raw = reader.text(path)
@@ -212,7 +212,7 @@ def _load_themes(reader: _Reader) -> dict[str, Theme]:
 
 
 def _load_lessons(
-    reader: _Reader, works: dict[str, Work], themes: dict[str, Theme]
+    reader: Reader, works: dict[str, Work], themes: dict[str, Theme]
 ) -> dict[str, tuple[Lesson, ...]]:
     found: dict[str, list[Lesson]] = {}
     files: dict[str, Path] = {}
@@ -247,7 +247,7 @@ def _load_lessons(
 class _PassageChecker:
     """Checks a lesson against its work and against every passage already used."""
 
-    def __init__(self, reader: _Reader, works: dict[str, Work]) -> None:
+    def __init__(self, reader: Reader, works: dict[str, Work]) -> None:
         self.reader, self.works = reader, works
         self.texts = {w.id: comparable(w.text) for w in works.values()}
         self.used: dict[str, str] = {}  # comparable passage → lesson id

@@ -149,19 +149,25 @@ def invite_create(
 def content_check(
     root: Annotated[Path | None, typer.Option(help="Content folder (default: content/).")] = None,
 ) -> None:
-    """Check every work, theme and lesson; list each problem with its file and line."""
+    """Check every work, theme, lesson and quiz question; list each problem with file and line."""
     from bot.catalog import CONTENT, check_catalog, load_catalog
+    from bot.quizbank import check_banks, load_banks
 
-    problems = check_catalog(root or CONTENT)
+    folder = root or CONTENT
+    problems = check_catalog(folder)
+    if not problems:  # the quizzes are checked against the works, so those must load first
+        problems = check_banks(folder, load_catalog(folder))
     for problem in problems:
         typer.echo(str(problem), err=True)
     if problems:
         typer.echo(f"{len(problems)} problem(s); nothing was loaded.", err=True)
         raise typer.Exit(1)
-    catalog = load_catalog(root or CONTENT)
+    catalog = load_catalog(folder)
+    banks = load_banks(folder, catalog)
     typer.echo(
         f"OK: {len(catalog.works)} works, {len(catalog.themes)} themes, "
-        f"{catalog.lesson_count} lessons."
+        f"{catalog.lesson_count} lessons, {banks.question_count} quiz questions in "
+        f"{len(banks.banks)} banks."
     )
 
 

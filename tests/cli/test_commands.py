@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bot.catalog import load_catalog
+from bot.catalog import CONTENT, load_catalog
 from bot.cli import app
 from bot.clock import SystemClock
 from bot.delivery import outbox
@@ -85,7 +86,20 @@ def test_an_unknown_cell_is_an_error(env: None) -> None:
 def test_content_check_passes_on_the_shipped_content() -> None:
     result = runner.invoke(app, ["content", "check"])
     assert result.exit_code == 0, result.output
-    assert re.search(r"OK: 9 works, \d+ themes, \d+ lessons\.", result.output)
+    assert re.search(
+        r"OK: 9 works, \d+ themes, \d+ lessons, \d+ quiz questions in 6 banks\.", result.output
+    )
+
+
+def test_content_check_reports_a_quiz_passage_that_is_not_in_its_work(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    bank = content / "quizzes" / "di-chuc.yaml"
+    text = bank.read_text("utf-8")
+    bank.write_text(text.replace("nhất định thắng lợi hoàn toàn.", "chắc chắn thắng lợi.", 1))
+    result = runner.invoke(app, ["content", "check", "--root", str(content)])
+    assert result.exit_code == 1
+    assert "content/quizzes/di-chuc.yaml:" in result.output
 
 
 def test_content_check_fails_with_the_problem(tmp_path: Path) -> None:
