@@ -233,9 +233,10 @@ def theme_list() -> None:
     catalog = load_catalog()
     for theme in catalog.themes.values():
         count = len(catalog.lessons.get(theme.id, ()))
+        # A theme whose official name was not found has none; say why instead of a blank.
+        name = theme.name or f"[{theme.status}: no official name found]"
         typer.echo(
-            f"{theme.id}  ({', '.join(map(str, theme.years))}; {theme.owner}; "
-            f"{count} bài)  {theme.name}"
+            f"{theme.id}  ({', '.join(map(str, theme.years))}; {theme.owner}; {count} bài)  {name}"
         )
 
 

@@ -43,8 +43,10 @@ async def load_passages(session: AsyncSession, catalog: Catalog) -> int:
         await session.execute(text("LOCK TABLE passages IN EXCLUSIVE MODE"))
     await session.execute(delete(Passage))
     count = 0
-    for work in catalog.works.values():
-        for seq, paragraph in enumerate(p for p in work.text.split("\n\n") if p.strip()):
+    # Only works whose text and attribution are confirmed: a result presents its paragraph as
+    # Hồ Chí Minh's, from that work. The corpus's "[...]" notes are not his words either.
+    for work in (w for w in catalog.works.values() if w.quotable):
+        for seq, paragraph in enumerate(work.paragraphs):
             session.add(Passage(work_id=work.id, seq=seq, text=paragraph, folded=fold(paragraph)))
             count += 1
     await session.flush()

@@ -116,6 +116,7 @@ def test_a_committee_chooses_its_theme(env: None) -> None:
     listed = runner.invoke(app, ["theme", "list"])
     assert "toan-khoa-xiii" in listed.output
     assert f"{load_catalog().lesson_count} bài" in listed.output
+    assert "nam-2020  (2020; national; 0 bài)  [untitled: no official name found]" in listed.output
     assert (
         runner.invoke(
             app, ["theme", "set", "--unit", "Đảng bộ 1", "--theme", "toan-khoa-xiii"]

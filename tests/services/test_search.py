@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalog import load_catalog
+from bot.content_models import GAP
 from bot.errors import InvalidInput
 from bot.services import search
+from db.models import Passage
 
 CATALOG = load_catalog()
 
@@ -63,3 +66,13 @@ async def test_loading_twice_replaces_rather_than_duplicates(loaded: AsyncSessio
     await search.load_passages(loaded, CATALOG)
     again = await search.search(loaded, "doan ket con nguoi")
     assert len(again.hits) == len(first.hits)
+
+
+async def test_only_quotable_works_are_indexed_and_never_the_corpus_gap_notes(
+    loaded: AsyncSession,
+) -> None:
+    rows = (await loaded.execute(select(Passage.work_id, Passage.text))).all()
+    assert {work for work, _ in rows} == {w.id for w in CATALOG.works.values() if w.quotable}
+    assert not [text for _, text in rows if text.lstrip().startswith(GAP)]
+    provisional = next(w for w in CATALOG.works.values() if w.attribution == "provisional")
+    assert provisional.paragraphs  # it has text, and it is still not searchable
