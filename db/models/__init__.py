@@ -1,5 +1,6 @@
 """All models, imported here so `Base.metadata` is complete for Alembic and tests."""
 
+from db.models.announcements import Announcement
 from db.models.audit import AuditEntry
 from db.models.delivery import (
     ConversationState,
@@ -13,6 +14,7 @@ from db.models.members import ChannelIdentity, Invite, Member, MemberStatus, Rol
 from db.models.search import Passage
 
 __all__ = [
+    "Announcement",
     "AuditEntry",
     "ChannelIdentity",
     "ConversationState",
