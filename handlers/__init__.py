@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import cell, errors, fallback, lessons, menu, onboarding, search, settings, start
+from handlers import (
+    announce,
+    cell,
+    errors,
+    fallback,
+    lessons,
+    menu,
+    onboarding,
+    search,
+    settings,
+    start,
+)
 
-ORDER = (errors, start, onboarding, search, menu, lessons, settings, cell, fallback)
+ORDER = (errors, start, onboarding, search, menu, lessons, settings, announce, cell, fallback)
 
 
 def build_router() -> Router:

@@ -7,10 +7,12 @@ from datetime import tzinfo
 from typing import Literal
 
 from bot.actions import Action
+from bot.screens.announce import AnnouncementReport, StartAnnouncement
 from bot.screens.base import Button, Screen, column, esc
 from bot.screens.menus import OpenMenu
 from bot.services.cells import CellOverview
 from bot.services.invites import CreatedInvite
+from bot.texts import announce as announce_texts
 from bot.texts import cell as t
 from bot.texts import common
 
@@ -32,6 +34,8 @@ def cell_menu(overview: CellOverview) -> Screen:
         column(
             Button(t.INVITE_CREATE, NewInvite(overview.unit_id, "ask")),
             Button(t.MEMBER_LIST, ListMembers(overview.unit_id)),
+            Button(announce_texts.MENU_ANNOUNCE, StartAnnouncement(overview.unit_id)),
+            Button(announce_texts.MENU_REPORT, AnnouncementReport(overview.unit_id)),
             Button(common.MENU_MAIN, OpenMenu()),
         ),
     )

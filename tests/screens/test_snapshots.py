@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 
 from bot.catalog import load_catalog
 from bot.channels.webchat import parse_html
-from bot.screens import cell, lessons, menus, onboarding, settings
+from bot.screens import announce, cell, lessons, menus, onboarding, settings
 from bot.screens.base import Screen
+from bot.services.announcements import Delivery, Draft
 from bot.services.cells import CellOverview, MemberRow
 from bot.services.invites import CreatedInvite
 from bot.services.lessons import LessonView, ReadingProgress
@@ -74,6 +75,25 @@ def _screens() -> dict[str, Screen]:
             datetime(2026, 11, 30, 9, 0, tzinfo=TZ),
             "Europe/Berlin",
             notice="Đã tạm dừng.",
+        ),
+        "announce.ask": announce.ask_text(3),
+        "announce.preview": announce.preview(
+            Draft(3, "Họp <b>chi bộ</b> lúc 19h30 & mang sổ", 12)
+        ),
+        "announce.preview.nobody": announce.preview(Draft(3, "Họp chi bộ", 0)),
+        "announce.message": announce.message(
+            "Chi bộ 1", "Họp <b>chi bộ</b> 19h30", "Trần Thị Thư"
+        ),
+        "announce.report": announce.report(
+            3,
+            "Chi bộ 1",
+            [
+                Delivery(
+                    2, datetime(2026, 11, 23, 2, 0, tzinfo=UTC), "Sáng mai 7h họp", 20, 17, 1, 2, 0
+                ),
+                Delivery(1, datetime(2026, 11, 20, 13, 0, tzinfo=UTC), "x" * 60, 20, 20, 0, 0, 0),
+            ],
+            TZ,
         ),
         "settings.lesson_time": settings.ask_lesson_time(),
         "settings.quiet": settings.ask_quiet(),
