@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.filters import Filter
-from aiogram.types import CallbackQuery, TelegramObject
+from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.actions import Action, BadAction, unpack_as
+from bot.textnorm import fold
 from db.models import Member, MemberStatus
 
 
@@ -30,6 +31,22 @@ class Active(Filter):
 
     async def __call__(self, event: TelegramObject, member: Member | None = None) -> bool:
         return member is not None and member.status is MemberStatus.ACTIVE
+
+
+class Typed(Filter):
+    """A text message that, folded (no diacritics, case or punctuation), is one of `words`,
+    or starts with `prefix`. Stickers, photos and other messages without text never match."""
+
+    def __init__(self, words: frozenset[str] = frozenset(), *, prefix: str | None = None) -> None:
+        self.words = words
+        self.prefix = prefix
+
+    async def __call__(self, event: TelegramObject) -> bool:
+        text = event.text if isinstance(event, Message) else None
+        if not text:
+            return False
+        folded = fold(text)
+        return folded in self.words or (self.prefix is not None and folded.startswith(self.prefix))
 
 
 class ActionIs(Filter):

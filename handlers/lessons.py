@@ -17,9 +17,8 @@ from bot.screens.menus import ChooseThemes, OpenLesson
 from bot.services import lessons as service
 from bot.services.preferences import zone_of
 from bot.settings import Settings
-from bot.textnorm import fold
 from db.models import Member, Role
-from handlers.filters import ActionIs, Active
+from handlers.filters import ActionIs, Active, Typed
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", Active())
@@ -28,7 +27,7 @@ TYPED = frozenset({"hoc", "hoc bai", "bai hoc", "bai hoc hom nay"})
 
 
 @router.message(Command("hoc"))
-@router.message(F.text.func(lambda text: fold(text) in TYPED))
+@router.message(Typed(TYPED))
 async def on_lesson_typed(
     message: Message, session: AsyncSession, catalog: Catalog, member: Member, state: FSMContext
 ) -> None:

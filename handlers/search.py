@@ -15,8 +15,7 @@ from bot.errors import InvalidInput, NotFound
 from bot.screens import search as screens
 from bot.screens.menus import OpenSearch
 from bot.services import search as service
-from bot.textnorm import fold
-from handlers.filters import ActionIs, Active
+from handlers.filters import ActionIs, Active, Typed
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", Active())
@@ -42,7 +41,7 @@ async def on_search_command(
     await answer(message, command.args, session, catalog, state)
 
 
-@router.message(F.text.func(lambda text: fold(text).startswith("tim ")))
+@router.message(Typed(prefix="tim "))
 async def on_search_typed(
     message: Message, session: AsyncSession, catalog: Catalog, state: FSMContext
 ) -> None:

@@ -23,11 +23,10 @@ from bot.screens.menus import OpenSettings
 from bot.services import onboarding, preferences, quiet
 from bot.services.quiet import Quiet, quiet_of
 from bot.settings import Settings
-from bot.textnorm import fold
 from bot.texts import onboarding as joining
 from bot.texts import settings as t
 from db.models import Member
-from handlers.filters import ActionIs, Active
+from handlers.filters import ActionIs, Active, Typed
 
 router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", Active())
@@ -54,7 +53,7 @@ def overview(member: Member, settings: Settings, clock: Clock, notice: str = "")
 
 
 @router.message(Command("caidat"))
-@router.message(F.text.func(lambda text: fold(text) in TYPED))
+@router.message(Typed(TYPED))
 async def on_typed(
     message: Message, member: Member, settings: Settings, clock: Clock, state: FSMContext
 ) -> None:

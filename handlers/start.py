@@ -53,7 +53,7 @@ async def on_menu_command(message: Message, member: Member | None, state: FSMCon
         await continue_with(message, member, state)
 
 
-@router.message(Stranger(), F.text.func(invites.looks_like_code))
+@router.message(Stranger(), F.text, F.text.func(invites.looks_like_code))
 async def on_code_typed(
     message: Message,
     session: AsyncSession,

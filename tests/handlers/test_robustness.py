@@ -74,3 +74,17 @@ async def test_each_update_is_logged_once_with_its_handler_and_duration(
     assert line.__dict__["handler"] == "on_start"
     assert line.__dict__["outcome"] == "ok"
     assert line.__dict__["ms"] >= 0
+
+
+async def test_a_sticker_or_a_photo_outside_any_step_gets_a_plain_answer(
+    app: App, cast: Cast, pilot_for: PilotFactory, server: BotApiServer
+) -> None:
+    server.add_user(950, "Khách")
+    binh, stranger = pilot_for(103), pilot_for(950)
+    await binh.send("/start")
+    await app.handle(await server.user_sends_sticker(103))
+    assert binh.text() == plain(common.text_expected())
+    await app.handle(await server.user_sends_photo(103, b"\x89PNG\r\n\x1a\n" + b"0" * 64))
+    assert binh.text() == plain(common.text_expected())
+    await app.handle(await server.user_sends_sticker(950))
+    assert stranger.bot_messages() and common.apology() not in stranger.text()
