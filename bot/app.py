@@ -96,9 +96,10 @@ class App:
             await self._start_webhook()
         else:
             self._tasks.append(asyncio.create_task(self.ingest.poll(bot), name="polling"))
-        if self.engine.dialect.name == "sqlite":  # one process: whatever is SENDING was ours
+        if self.engine.dialect.name == "sqlite":  # one process: every lease and send was ours
             async with self.sessionmaker() as db:
                 await outbox.stuck_sending(db, self.clock, timedelta(0))
+                await outbox.release_leases(db)
         self._tasks.append(asyncio.create_task(self._send_forever(), name="sender"))
         self.scheduler.add_job(
             self.schedule,

@@ -76,7 +76,11 @@ async def enqueue(
 
 
 async def claim(session: AsyncSession, clock: Clock, *, limit: int = 200) -> list[Claimed]:
-    """Claim due rows for sending, oldest first. Commits."""
+    """Lease due rows to this sender, oldest first; they stay PENDING until `mark_sending`.
+
+    A lease only keeps other senders away; a sender that stops leaves its leased rows to be
+    taken again after CLAIM_LEASE (at once, on a lone process's restart). Commits.
+    """
     now = clock.now()
     query = (
         select(OutboxMessage)
@@ -92,14 +96,39 @@ async def claim(session: AsyncSession, clock: Clock, *, limit: int = 200) -> lis
         query = query.with_for_update(skip_locked=True)
     rows = list(await session.scalars(query))
     for row in rows:
-        # SENDING is written before the request: after a crash the row is not sent again.
-        row.status, row.claimed_at, row.attempts = OutboxStatus.SENDING, now, row.attempts + 1
+        row.claimed_at = now
     claimed = [
-        Claimed(r.id, r.channel, r.chat_id, r.method, r.payload, r.member_id, r.attempts)
+        Claimed(r.id, r.channel, r.chat_id, r.method, r.payload, r.member_id, r.attempts + 1)
         for r in rows
     ]
     await session.commit()
     return claimed
+
+
+async def mark_sending(session: AsyncSession, clock: Clock, row_ids: list[int]) -> None:
+    """Write SENDING just before the requests go: after a crash these rows are never sent
+    again blindly (they become UNKNOWN), while rows only leased are simply sent. Commits."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(row_ids))
+        .values(
+            status=OutboxStatus.SENDING,
+            claimed_at=clock.now(),
+            attempts=OutboxMessage.attempts + 1,
+        )
+    )
+    await session.commit()
+
+
+async def release_leases(session: AsyncSession) -> int:
+    """Free every lease (a lone process at its start: no other sender holds them). Commits."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.claimed_at.is_not(None))
+        .values(claimed_at=None)
+    )
+    await session.commit()
+    return int(getattr(result, "rowcount", 0))
 
 
 @dataclass(frozen=True)
@@ -110,7 +139,7 @@ class Outcome:
     status: OutboxStatus
     error: str | None = None
     retry_at: datetime | None = None  # back in line (PENDING) at this time
-    counts_attempt: bool = True  # a 429 or a deferral is not the row's fault
+    undo_attempt: bool = False  # a 429 or a pause is not the row's fault: take the try back
 
 
 async def record_many(session: AsyncSession, clock: Clock, outcomes: list[Outcome]) -> None:
@@ -129,7 +158,7 @@ async def record_many(session: AsyncSession, clock: Clock, outcomes: list[Outcom
         values: dict[str, Any] = {"status": o.status, "error": o.error}
         if o.retry_at is not None:
             values.update(status=OutboxStatus.PENDING, due_at=o.retry_at, claimed_at=None)
-        if not o.counts_attempt:
+        if o.undo_attempt:
             values["attempts"] = OutboxMessage.attempts - 1
         await session.execute(
             update(OutboxMessage).where(OutboxMessage.id == o.row_id).values(values)

@@ -38,6 +38,7 @@ BACKOFF_FIRST = 5.0  # seconds; doubles each attempt
 BACKOFF_MAX = 600.0
 LONGEST_WAIT = 60.0  # a slot further away than this: the row goes back in line instead
 IN_FLIGHT = 64  # concurrent requests; enough for 1,000 msg/s at 60 ms a round trip
+MARK_WINDOW = timedelta(milliseconds=250)
 
 
 class Result(enum.Enum):
@@ -128,41 +129,58 @@ class Sender:
     async def _send_batch(
         self, rows: list[outbox.Claimed], report: Report
     ) -> list[tuple[outbox.Outcome, Result | None]]:
-        slots = asyncio.Semaphore(self.in_flight)
-        tasks: list[asyncio.Task[tuple[outbox.Outcome, Result | None]]] = []
+        now = self.clock.now()
+        planned: list[tuple[outbox.Claimed, datetime]] = []
+        results: dict[int, tuple[outbox.Outcome, Result | None]] = {}
         for row in rows:
-            await slots.acquire()
             # Reserved in row order, so two messages to one chat keep their order.
             wait = await self.limiter.reserve(row.chat_id)
-            at = self.clock.now() + timedelta(seconds=wait)
-            tasks.append(asyncio.create_task(self._send_one(row, wait, at, slots, report)))
-        return list(await asyncio.gather(*tasks))
-
-    async def _send_one(
-        self,
-        row: outbox.Claimed,
-        wait: float,
-        at: datetime,
-        slots: asyncio.Semaphore,
-        report: Report,
-    ) -> tuple[outbox.Outcome, Result | None]:
-        try:
             if wait > LONGEST_WAIT:
                 report.deferred += 1
-                retry_at = self.clock.now() + timedelta(seconds=wait)
-                deferred = outbox.Outcome(
-                    row.row_id, OutboxStatus.PENDING, retry_at=retry_at, counts_attempt=False
+                retry_at = now + timedelta(seconds=wait)
+                results[row.row_id] = (
+                    outbox.Outcome(row.row_id, OutboxStatus.PENDING, retry_at=retry_at),
+                    None,
                 )
-                return deferred, None
-            if wait > 0:
-                await self.clock.sleep_until(at)
+                continue
+            planned.append((row, now + timedelta(seconds=wait)))
+        planned.sort(key=lambda pair: pair[1])  # stable: a chat's own messages keep their order
+        slots = asyncio.Semaphore(self.in_flight)
+        tasks: list[asyncio.Task[tuple[outbox.Outcome, Result | None]]] = []
+        start = 0
+        while start < len(planned):
+            # Rows are marked SENDING a window at a time, just before their requests, so a
+            # crash leaves at most a window's rows UNKNOWN; the rest are simply sent later.
+            opens = planned[start][1]
+            end = start
+            while end < len(planned) and planned[end][1] < opens + MARK_WINDOW:
+                end += 1
+            window = planned[start:end]
+            await self.clock.sleep_until(opens)
+            async with self.sessionmaker() as session:
+                await outbox.mark_sending(session, self.clock, [row.row_id for row, _ in window])
+            for row, at in window:
+                await slots.acquire()
+                tasks.append(asyncio.create_task(self._send_one(row, at, slots, report)))
+            start = end
+        for row_id, result in zip(
+            [row.row_id for row, _ in planned], await asyncio.gather(*tasks), strict=True
+        ):
+            results[row_id] = result
+        return [results[row.row_id] for row in rows]
+
+    async def _send_one(
+        self, row: outbox.Claimed, at: datetime, slots: asyncio.Semaphore, report: Report
+    ) -> tuple[outbox.Outcome, Result | None]:
+        try:
+            await self.clock.sleep_until(at)
             if self.clock.now() < self._paused_until:
                 report.deferred += 1
                 again = outbox.Outcome(
                     row.row_id,
                     OutboxStatus.PENDING,
                     retry_at=self._paused_until,
-                    counts_attempt=False,
+                    undo_attempt=True,
                 )
                 return again, None
             outcome = await self.channel.send(row.method, row.payload)
@@ -195,7 +213,7 @@ class Sender:
                 OutboxStatus.PENDING,
                 outcome.error,
                 retry_at=retry_at,
-                counts_attempt=False,
+                undo_attempt=True,
             )
         if outcome.result is Result.TRANSIENT and row.attempts < MAX_ATTEMPTS:
             backoff = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (row.attempts - 1))

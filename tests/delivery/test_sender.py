@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
+import asyncio
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -65,22 +66,84 @@ async def statuses(session: AsyncSession) -> list[str]:
     return [r.status.value for r in rows]
 
 
-async def test_the_budget_spaces_sends_overall_and_per_chat_and_keeps_a_chats_order(
+class Spy:
+    """The real budget, noting the time it hands out for each chat."""
+
+    def __init__(self, clock: FakeClock, limits: Limits) -> None:
+        self.clock = clock
+        self.inner = MemoryLimiter(limits, now=lambda: clock.now().timestamp())
+        self.slots: list[tuple[int, float]] = []
+
+    async def reserve(self, chat_id: int) -> float:
+        wait = await self.inner.reserve(chat_id)
+        self.slots.append((chat_id, self.clock.now().timestamp() + wait))
+        return wait
+
+    async def pause(self, seconds: float) -> None:
+        await self.inner.pause(seconds)
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+
+async def test_nothing_goes_before_its_slot_and_a_chats_messages_keep_their_order(
     sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock, session: AsyncSession
 ) -> None:
     chats = [*range(1, 61), 7, 7]  # 60 chats, then two more messages to chat 7
     await enqueue(sessionmaker, clock, *chats)
-    channel = Scripted(clock)
-    start = clock.now().timestamp()
-    report = await sender_for(sessionmaker, clock, channel).drain()
+    channel, spy = Scripted(clock), Spy(clock, Limits(per_second=30))
+    report = await Sender(sessionmaker, clock, channel, spy).drain()
     assert report.sent == 62 and report.attempted == 62
-    times = sorted(t - start for t, _, _ in channel.calls)
-    for first in times:  # no second holds more than 30
-        assert sum(1 for t in times if first <= t < first + 1) <= 30
-    sevens = [(t, text) for t, chat, text in channel.calls if chat == 7]
-    assert [text for _, text in sevens] == ["tin 6", "tin 60", "tin 61"]
-    assert all(b - a >= 1.0 for (a, _), (b, _) in itertools.pairwise(sevens))
+    slots = sorted(at for _, at in spy.slots)
+    for first in slots:  # the budget: no second holds more than 30
+        assert sum(1 for at in slots if first <= at < first + 1) <= 30
+    for chat in set(chats):  # each message went at or after its own slot, in order
+        sent = [t for t, c, _ in channel.calls if c == chat]
+        given = [at for c, at in spy.slots if c == chat]
+        assert all(t >= at - 1e-6 for t, at in zip(sent, given, strict=True))
+    sevens = [text for _, chat, text in channel.calls if chat == 7]
+    assert sevens == ["tin 6", "tin 60", "tin 61"]
+    assert [at for c, at in spy.slots if c == 7] == sorted(at for c, at in spy.slots if c == 7)
     assert set(await statuses(session)) == {"sent"}
+
+
+async def test_a_crash_mid_batch_leaves_only_the_marked_window_unknown(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock, session: AsyncSession
+) -> None:
+    await enqueue(sessionmaker, clock, *range(1, 41))
+
+    class Crash(Scripted):
+        """At the 11th request the process dies: the drain and every request with it."""
+
+        drain: asyncio.Task[object] | None = None
+
+        async def send(self, method: str, payload: dict[str, Any]) -> Outcome:
+            if len(self.calls) >= 10:
+                assert self.drain is not None
+                self.drain.cancel()
+                raise asyncio.CancelledError
+            return await super().send(method, payload)
+
+    limiter = MemoryLimiter(Limits(per_second=8), now=lambda: clock.now().timestamp())
+    crash = Crash(clock)
+    crash.drain = asyncio.create_task(Sender(sessionmaker, clock, crash, limiter).drain())
+    with pytest.raises(asyncio.CancelledError):
+        await crash.drain
+    counts = dict.fromkeys(("pending", "sending", "sent"), 0)
+    for status in await statuses(session):
+        counts[status] += 1
+    assert counts["sent"] == 0  # outcomes are written per batch: none recorded yet
+    assert counts["sending"] <= 12  # the window being sent; the rest were only leased
+    async with sessionmaker() as s:  # a lone process restarts
+        await outbox.stuck_sending(s, clock, timedelta(0))
+        await outbox.release_leases(s)
+    channel = Scripted(clock)
+    limiter = MemoryLimiter(Limits(per_second=8), now=lambda: clock.now().timestamp())
+    await Sender(sessionmaker, clock, channel, limiter).drain()
+    final = await statuses(session)
+    assert final.count("unknown") == counts["sending"]
+    assert final.count("sent") == 40 - counts["sending"]
+    assert len(channel.calls) == len({chat for _, chat, _ in channel.calls})  # no duplicates
 
 
 async def test_a_429_pauses_everyone_and_puts_the_row_back_uncounted(
@@ -126,7 +189,9 @@ async def test_rows_left_sending_become_unknown_only_after_the_lease(
 ) -> None:
     await enqueue(sessionmaker, clock, 1)
     async with sessionmaker() as s:
-        assert len(await outbox.claim(s, clock)) == 1  # a sender took it and then stopped
+        [row] = await outbox.claim(s, clock)
+    async with sessionmaker() as s:
+        await outbox.mark_sending(s, clock, [row.row_id])  # its request went, then it stopped
     async with sessionmaker() as s:
         assert await outbox.stuck_sending(s, clock) == 0  # another sender may still be on it
     clock.move(minutes=6)
