@@ -114,6 +114,16 @@ class App:
         me = await bot.get_me()
         log.info("bot started", extra={"username": me.username, "channel": self.channel})
 
+    async def start_sender(self) -> None:
+        """Only drain the outbox: an extra sender process beside the bot (PostgreSQL).
+
+        It needs BOT_TOKEN: the local web chat lives inside the one bot process."""
+        if self.settings.bot_token is None:
+            raise RuntimeError("a sender process needs BOT_TOKEN")
+        await self.open_bot()
+        self._tasks.append(asyncio.create_task(self._send_forever(), name="sender"))
+        log.info("sender started")
+
     async def open_bot(self) -> Bot:
         """Create the Bot API client (and the local web chat it talks to, without a token)."""
         api_base = self.settings.telegram_api_base
@@ -135,6 +145,8 @@ class App:
             BotChannel(self.bot),
             self.limiter,
             on_sent=self._remember_pushed_menu,
+            # About five seconds of sending a batch, so a batch's leases stay fresh.
+            batch=max(10, min(200, int(self.settings.send_per_second * 5))),
         )
         return self.bot
 

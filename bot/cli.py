@@ -52,7 +52,19 @@ def run(
     asyncio.run(_run(settings))
 
 
-async def _run(settings: Settings) -> None:
+@app.command()
+def sender() -> None:
+    """Run one more outbox sender (no ingest, no scheduler), beside `hocbac run` on PostgreSQL.
+
+    Senders share the rate budget through REDIS_URL and never take the same row."""
+    settings = _settings()
+    if settings.bot_token is None:
+        typer.echo("A sender needs BOT_TOKEN (the local web chat runs in `hocbac run`).", err=True)
+        raise typer.Exit(1)
+    asyncio.run(_run(settings, sender_only=True))
+
+
+async def _run(settings: Settings, *, sender_only: bool = False) -> None:
     from bot.app import build_app  # aiogram is imported only by the commands that run the bot
 
     bot_app = build_app(settings)
@@ -61,7 +73,7 @@ async def _run(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    await bot_app.start()
+    await (bot_app.start_sender() if sender_only else bot_app.start())
     if bot_app.webchat is not None:
         typer.echo(f"Web chat: http://{settings.local_chat_host}:{bot_app.webchat.port}/")
     try:

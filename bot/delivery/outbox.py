@@ -18,7 +18,9 @@ from bot.clock import Clock
 from db.dialect import insert_ignoring_duplicates, supports_skip_locked
 from db.models import OutboxMessage, OutboxStatus
 
-CLAIM_LEASE = timedelta(minutes=5)
+# A sender renews its leases while it works through a batch; a dead one's rows are free
+# again this long after its last renewal.
+CLAIM_LEASE = timedelta(seconds=30)
 # A send never waits for its slot longer than a minute and a request times out within one, so
 # a row still SENDING after this was left by a process that stopped.
 STUCK_AFTER = timedelta(minutes=5)
@@ -103,6 +105,16 @@ async def claim(session: AsyncSession, clock: Clock, *, limit: int = 200) -> lis
     ]
     await session.commit()
     return claimed
+
+
+async def renew_leases(session: AsyncSession, clock: Clock, row_ids: list[int]) -> None:
+    """Keep rows this sender still holds away from other senders a while longer. Commits."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(row_ids), OutboxMessage.status == OutboxStatus.PENDING)
+        .values(claimed_at=clock.now())
+    )
+    await session.commit()
 
 
 async def mark_sending(session: AsyncSession, clock: Clock, row_ids: list[int]) -> None:

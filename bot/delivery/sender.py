@@ -64,6 +64,7 @@ class Channel(Protocol):
 
 
 OnSent = Callable[[outbox.Claimed], Awaitable[None]]
+Sent = tuple[outbox.Claimed, outbox.Outcome, "Result | None"]  # a row, its outcome, the result
 
 
 @dataclass
@@ -116,62 +117,71 @@ class Sender:
                 rows = await outbox.claim(session, self.clock, limit=self.batch)
             if not rows:
                 return report
-            results = await self._send_batch(rows, report)
-            async with self.sessionmaker() as session:
-                blocked = [
-                    row
-                    for row, (_, result) in zip(rows, results, strict=True)
-                    if result is Result.BLOCKED
-                ]
-                await self._block_identities(session, blocked)
-                await outbox.record_many(session, self.clock, [o for o, _ in results])
+            await self._send_batch(rows, report)
 
-    async def _send_batch(
-        self, rows: list[outbox.Claimed], report: Report
-    ) -> list[tuple[outbox.Outcome, Result | None]]:
+    async def _send_batch(self, rows: list[outbox.Claimed], report: Report) -> None:
         now = self.clock.now()
         planned: list[tuple[outbox.Claimed, datetime]] = []
-        results: dict[int, tuple[outbox.Outcome, Result | None]] = {}
+        deferred: list[Sent] = []
         for row in rows:
             # Reserved in row order, so two messages to one chat keep their order.
             wait = await self.limiter.reserve(row.chat_id)
             if wait > LONGEST_WAIT:
                 report.deferred += 1
                 retry_at = now + timedelta(seconds=wait)
-                results[row.row_id] = (
-                    outbox.Outcome(row.row_id, OutboxStatus.PENDING, retry_at=retry_at),
-                    None,
+                deferred.append(
+                    (
+                        row,
+                        outbox.Outcome(row.row_id, OutboxStatus.PENDING, retry_at=retry_at),
+                        None,
+                    )
                 )
                 continue
             planned.append((row, now + timedelta(seconds=wait)))
         planned.sort(key=lambda pair: pair[1])  # stable: a chat's own messages keep their order
         slots = asyncio.Semaphore(self.in_flight)
-        tasks: list[asyncio.Task[tuple[outbox.Outcome, Result | None]]] = []
+        running: list[asyncio.Task[Sent]] = []
+        leased = now
         start = 0
         while start < len(planned):
-            # Rows are marked SENDING a window at a time, just before their requests, so a
-            # crash leaves at most a window's rows UNKNOWN; the rest are simply sent later.
+            # Rows are marked SENDING a window at a time, just before their requests, and
+            # what has finished is recorded at the same moment: a crash leaves only about a
+            # window's rows in doubt (UNKNOWN); the rest are recorded or simply sent later.
             opens = planned[start][1]
             end = start
             while end < len(planned) and planned[end][1] < opens + MARK_WINDOW:
                 end += 1
             window = planned[start:end]
             await self.clock.sleep_until(opens)
+            finished = [task.result() for task in running if task.done()]
+            running = [task for task in running if not task.done()]
             async with self.sessionmaker() as session:
+                await self._record(session, deferred + finished)
                 await outbox.mark_sending(session, self.clock, [row.row_id for row, _ in window])
+                if self.clock.now() - leased > outbox.CLAIM_LEASE / 3:
+                    rest = [row.row_id for row, _ in planned[end:]]
+                    await outbox.renew_leases(session, self.clock, rest)
+                    leased = self.clock.now()
+            deferred = []
             for row, at in window:
                 await slots.acquire()
-                tasks.append(asyncio.create_task(self._send_one(row, at, slots, report)))
+                running.append(asyncio.create_task(self._send_one(row, at, slots, report)))
             start = end
-        for row_id, result in zip(
-            [row.row_id for row, _ in planned], await asyncio.gather(*tasks), strict=True
-        ):
-            results[row_id] = result
-        return [results[row.row_id] for row in rows]
+        finished = list(await asyncio.gather(*running))
+        async with self.sessionmaker() as session:
+            await self._record(session, deferred + finished)
+
+    async def _record(self, session: AsyncSession, results: list[Sent]) -> None:
+        if not results:
+            return
+        await self._block_identities(
+            session, [row for row, _, result in results if result is Result.BLOCKED]
+        )
+        await outbox.record_many(session, self.clock, [outcome for _, outcome, _ in results])
 
     async def _send_one(
         self, row: outbox.Claimed, at: datetime, slots: asyncio.Semaphore, report: Report
-    ) -> tuple[outbox.Outcome, Result | None]:
+    ) -> Sent:
         try:
             await self.clock.sleep_until(at)
             if self.clock.now() < self._paused_until:
@@ -182,7 +192,7 @@ class Sender:
                     retry_at=self._paused_until,
                     undo_attempt=True,
                 )
-                return again, None
+                return row, again, None
             outcome = await self.channel.send(row.method, row.payload)
             report.attempted += 1
             report.add(outcome.result)
@@ -191,7 +201,7 @@ class Sender:
                     await self.on_sent(row)
                 except Exception:  # a hook must never turn a sent row into a failed one
                     log.exception("after-send hook failed", extra={"row": row.row_id})
-            return await self._outcome(row, outcome), outcome.result
+            return row, await self._outcome(row, outcome), outcome.result
         finally:
             slots.release()
 

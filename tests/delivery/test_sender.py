@@ -132,8 +132,8 @@ async def test_a_crash_mid_batch_leaves_only_the_marked_window_unknown(
     counts = dict.fromkeys(("pending", "sending", "sent"), 0)
     for status in await statuses(session):
         counts[status] += 1
-    assert counts["sent"] == 0  # outcomes are written per batch: none recorded yet
-    assert counts["sending"] <= 12  # the window being sent; the rest were only leased
+    assert counts["sent"] >= 6  # recorded as they finished, a window at a time
+    assert counts["sending"] <= 4  # the window under way: in doubt; the rest were only leased
     async with sessionmaker() as s:  # a lone process restarts
         await outbox.stuck_sending(s, clock, timedelta(0))
         await outbox.release_leases(s)

@@ -12,9 +12,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class BotProcess:
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path, command: str = "run") -> None:
         self._env = {**os.environ, **env}
         self._log_path = log_path
+        self._command = command  # "run" (the bot) or "sender" (an extra outbox sender)
         self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
@@ -23,7 +24,7 @@ class BotProcess:
             sys.executable,
             "-m",
             "bot",
-            "run",
+            self._command,
             cwd=ROOT,
             env=self._env,
             stdout=log,

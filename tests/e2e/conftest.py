@@ -15,7 +15,7 @@ TOKEN = "424242:E2E-token"
 
 
 class StartBot(Protocol):
-    def __call__(self, **extra_env: str) -> Awaitable[BotProcess]: ...
+    def __call__(self, command: str = "run", **extra_env: str) -> Awaitable[BotProcess]: ...
 
 
 @pytest.fixture
@@ -43,8 +43,9 @@ async def bot_process(
     }
     started: list[BotProcess] = []
 
-    async def start(**extra: str) -> BotProcess:
-        process = BotProcess({**env, **extra}, tmp_path / "bot.log")
+    async def start(command: str = "run", **extra: str) -> BotProcess:
+        log = tmp_path / ("bot.log" if command == "run" else f"{command}-{len(started)}.log")
+        process = BotProcess({**env, **extra}, log, command)
         await process.start()
         started.append(process)
         return process
