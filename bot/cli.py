@@ -206,35 +206,38 @@ def content_load() -> None:
 
 @content_app.command("import")
 def content_import(
-    file: Path,
+    files: Annotated[
+        list[Path], typer.Argument(help=".docx, .xlsx or .md; several are checked as one.")
+    ],
     yes: Annotated[bool, typer.Option("--yes", help="Add without asking.")] = False,
     root: Annotated[Path | None, typer.Option(help="Content folder (default: content/).")] = None,
 ) -> None:
-    """Import lessons from .xlsx, .docx (a table) or .md; check, preview, then add them."""
+    """Import works, themes and lessons from .docx, .xlsx or .md; check, preview, then add them."""
     from bot.catalog import CONTENT
     from bot.services import content_import as importer
     from bot.texts import content as t
 
     folder = root or CONTENT
-    try:
-        plan = importer.plan_import(folder, importer.read_records(file))
-    except importer.ContentImportError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(1) from error
+    records: list[importer.Record] = []
+    for file in files:  # several files are checked and added as one
+        try:
+            records += importer.read_records(file, named=len(files) > 1)
+        except importer.ContentImportError as error:
+            typer.echo(f"{file.name}: {error}" if len(files) > 1 else str(error), err=True)
+            raise typer.Exit(1) from error
+    plan = importer.plan_import(folder, records)
     if plan.problems:
         for problem in plan.problems:
             typer.echo(problem, err=True)
         typer.echo(t.problems(len(plan.problems)), err=True)
         raise typer.Exit(1)
-    typer.echo(t.preview(len(plan.records)))
-    for record in plan.records:
-        v = record.values
-        typer.echo(t.preview_line(str(v["id"]), str(v["title"]), str(v["work"])))
+    for line in importer.preview(plan):
+        typer.echo(line)
     if not yes and not typer.confirm(t.confirm()):
         typer.echo(t.cancelled())
         raise typer.Exit(1)
     importer.apply_import(folder, plan)
-    typer.echo(t.done(len(plan.records)))
+    typer.echo(t.done(*plan.counts()))
 
 
 @theme_app.command("list")
