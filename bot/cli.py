@@ -162,13 +162,18 @@ def content_check(
     root: Annotated[Path | None, typer.Option(help="Content folder (default: content/).")] = None,
 ) -> None:
     """Check every work, theme, lesson and quiz question; list each problem with file and line."""
-    from bot.catalog import CONTENT, check_catalog, load_catalog
+    from bot.catalog import CONTENT, ContentError, check_catalog, load_catalog
     from bot.quizbank import check_banks, load_banks
+    from bot.services.holidays import load_calendar
 
     folder = root or CONTENT
     problems = check_catalog(folder)
     if not problems:  # the quizzes are checked against the works, so those must load first
         problems = check_banks(folder, load_catalog(folder))
+    try:
+        load_calendar(folder)
+    except ContentError as error:
+        problems += error.problems
     for problem in problems:
         typer.echo(str(problem), err=True)
     if problems:
