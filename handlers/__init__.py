@@ -1,4 +1,8 @@
-"""aiogram routers, one per feature, included in this order (the fallback last)."""
+"""aiogram routers, one per feature, included in this order (the fallback last).
+
+Pledges and check-ins come before search and lessons: a member typing an answer ("Học bài…")
+must have it taken as their words, not as a request for a lesson.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,32 @@ from aiogram import Router
 from handlers import (
     announce,
     cell,
+    checkins,
     errors,
     fallback,
     lessons,
     menu,
     onboarding,
+    pledges,
     search,
     settings,
     start,
 )
 
-ORDER = (errors, start, onboarding, search, menu, lessons, settings, announce, cell, fallback)
+ORDER = (
+    errors,
+    start,
+    onboarding,
+    pledges,
+    checkins,
+    search,
+    menu,
+    lessons,
+    settings,
+    announce,
+    cell,
+    fallback,
+)
 
 
 def build_router() -> Router:

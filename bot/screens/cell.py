@@ -9,11 +9,13 @@ from typing import Literal
 from bot.actions import Action
 from bot.screens.announce import AnnouncementReport, StartAnnouncement
 from bot.screens.base import Button, Screen, column, esc
+from bot.screens.checkins import CellCheckins
 from bot.screens.menus import OpenMenu
 from bot.services.cells import CellOverview
 from bot.services.invites import CreatedInvite
 from bot.texts import announce as announce_texts
 from bot.texts import cell as t
+from bot.texts import checkins as checkin_texts
 from bot.texts import common
 
 
@@ -36,6 +38,7 @@ def cell_menu(overview: CellOverview) -> Screen:
             Button(t.MEMBER_LIST, ListMembers(overview.unit_id)),
             Button(announce_texts.MENU_ANNOUNCE, StartAnnouncement(overview.unit_id)),
             Button(announce_texts.MENU_REPORT, AnnouncementReport(overview.unit_id)),
+            Button(checkin_texts.MENU_CELL_CHECKINS, CellCheckins(overview.unit_id)),
             Button(common.MENU_MAIN, OpenMenu()),
         ),
     )

@@ -7,7 +7,7 @@ from typing import Literal
 
 from bot.actions import Action
 from bot.screens.base import Button, Screen, column, esc
-from bot.texts import common, lessons, search, settings
+from bot.texts import checkins, common, lessons, pledges, search, settings
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,16 @@ class OpenSettings(Action, prefix="set"):
 
 
 @dataclass(frozen=True)
+class OpenPledge(Action, prefix="pl"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenCheckin(Action, prefix="ci"):
+    pass
+
+
+@dataclass(frozen=True)
 class OpenLesson(Action, prefix="lsn"):
     key: str  # a lesson's key; "" opens today's lesson
 
@@ -51,6 +61,8 @@ def main_menu(
     buttons = [
         Button(lessons.MENU_LESSON, OpenLesson("")),
         Button(search.MENU_SEARCH, OpenSearch()),
+        Button(pledges.MENU_PLEDGE, OpenPledge()),
+        Button(checkins.MENU_CHECKIN, OpenCheckin()),
     ]
     if manager:
         buttons.append(Button(common.MENU_CELL, OpenCell(unit_id)))

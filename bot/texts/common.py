@@ -19,6 +19,8 @@ def help_text(is_manager: bool) -> str:
         "• Gõ <code>menu</code> bất cứ lúc nào để về menu chính.",
         "• «Cài đặt nhắc nhở» (hoặc <code>/caidat</code>): đổi giờ nhận bài, giờ yên lặng, "
         "tạm dừng 7 ngày, múi giờ.",
+        "• «Bản cam kết» (<code>/camket</code>), «Tự soi, tự sửa» (<code>/tusoi</code>); "
+        "<code>/xoadulieu</code> để xoá dữ liệu tự đánh giá của mình.",
         "• Mọi thông tin tự đánh giá của đồng chí chỉ đồng chí và bí thư chi bộ được xem.",
     ]
     if is_manager:

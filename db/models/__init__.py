@@ -11,13 +11,31 @@ from db.models.delivery import (
 )
 from db.models.lessons import LessonRead, UnitTheme
 from db.models.members import ChannelIdentity, Invite, Member, MemberStatus, Role, Unit, UnitKind
+from db.models.pledges import (
+    Checkin,
+    CheckinAnswer,
+    CheckinSettings,
+    Draft,
+    Exemption,
+    Pledge,
+    PledgeItem,
+    PledgeRevision,
+    PledgeStatus,
+    Rating,
+    SkippedMonth,
+)
 from db.models.search import Passage
 
 __all__ = [
     "Announcement",
     "AuditEntry",
     "ChannelIdentity",
+    "Checkin",
+    "CheckinAnswer",
+    "CheckinSettings",
     "ConversationState",
+    "Draft",
+    "Exemption",
     "InboxStatus",
     "InboxUpdate",
     "Invite",
@@ -27,7 +45,13 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Passage",
+    "Pledge",
+    "PledgeItem",
+    "PledgeRevision",
+    "PledgeStatus",
+    "Rating",
     "Role",
+    "SkippedMonth",
     "Unit",
     "UnitKind",
     "UnitTheme",

@@ -14,14 +14,16 @@ from zoneinfo import ZoneInfo
 
 from bot.catalog import load_catalog
 from bot.channels.webchat import parse_html
-from bot.screens import announce, cell, lessons, menus, onboarding, settings
+from bot.screens import announce, cell, checkins, lessons, menus, onboarding, pledges, settings
 from bot.screens.base import Screen
+from bot.services import checkins as checkin_service
+from bot.services import pledges as pledge_service
 from bot.services.announcements import Delivery, Draft
 from bot.services.cells import CellOverview, MemberRow
 from bot.services.invites import CreatedInvite
 from bot.services.lessons import LessonView, ReadingProgress
 from bot.services.onboarding import Progress, Step
-from db.models import Role
+from db.models import PledgeStatus, Rating, Role
 
 GOLDEN = Path(__file__).with_name("golden.json")
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -101,6 +103,112 @@ def _screens() -> dict[str, Screen]:
     }
 
 
+def _pledge_screens() -> dict[str, Screen]:
+    p = pledge_service
+    items = (
+        p.Item("Mỗi tuần 2 buổi đọc <tác phẩm> của Bác", "Mỗi tháng 1 trang sổ tay"),
+        p.Item("Không để hồ sơ của dân quá hạn", "Không hồ sơ nào quá hạn"),
+    )
+    at = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+    view = p.PledgeView(
+        7,
+        3,
+        "Nguyễn Văn An",
+        2026,
+        PledgeStatus.RETURNED,
+        2,
+        items,
+        "Ghi rõ số buổi",
+        at,
+        at,
+        False,
+    )
+    revisions = [
+        p.Revision(1, "submitted", items[:1], None, "Nguyễn Văn An", at),
+        p.Revision(1, "returned", items[:1], "Ghi rõ số buổi", "Trần Thị Thư", at),
+    ]
+    return {
+        "pledges.intro": pledges.intro(2026),
+        "pledges.action": pledges.draft(
+            p.PledgeDraft(2026, "action", 1, (), None, False), problem="Nội dung hơi ngắn."
+        ),
+        "pledges.measure.edit": pledges.draft(
+            p.PledgeDraft(2026, "measure", 2, items, "Không hồ sơ nào quá hạn", True)
+        ),
+        "pledges.review": pledges.draft(p.PledgeDraft(2026, "review", 0, items, None, False)),
+        "pledges.confirm_cancel": pledges.confirm_cancel(2026),
+        "pledges.returned": pledges.pledge(view),
+        "pledges.history": pledges.history(2026, revisions, menus.OpenPledge()),
+        "pledges.pending": pledges.pending(3, "Chi bộ 1", [view]),
+        "pledges.for_secretary": pledges.for_secretary(p.Review(view, items[:1]), 3),
+        "pledges.returned_notice": pledges.decided_notice(2026, False, "Ghi rõ số buổi"),
+    }
+
+
+def _checkin_screens() -> dict[str, Screen]:
+    c = checkin_service
+    win = c.window("2026-11", c.Rules(25, 5))
+    answers = (
+        c.Answer("Mỗi tuần 2 buổi đọc tác phẩm của Bác", Rating.GOOD, None, None),
+        c.Answer("Không để hồ sơ quá hạn", Rating.NOT_DONE, "Còn 2 hồ sơ <trễ>", "Nhắc dân sớm"),
+    )
+    rating = c.CheckinStep("2026-11", win, "rating", 1, answers, None, False, False)
+    fix = c.CheckinStep("2026-11", win, "fix", 2, answers, None, False, False)
+    review = c.CheckinStep("2026-11", win, "review", 1, answers, "Tháng bận", True, False)
+    month = c.MonthView(
+        9,
+        3,
+        "Nguyễn Văn An",
+        "2026-11",
+        win,
+        answers,
+        "Tháng bận",
+        False,
+        "Cố lên",
+        False,
+        True,
+        True,
+    )
+    rows = (
+        c.MemberMonth(2, "Nguyễn Văn An", "on_time", (Rating.GOOD, Rating.NOT_DONE), 9, False),
+        c.MemberMonth(3, "Lê Thị Bình", "exempt", (), None, False),
+        c.MemberMonth(4, "Trần Thị Thư", "missing", (), None, False),
+        c.MemberMonth(5, "Phạm Văn Em", "late", (None,), 10, True),
+    )
+    exemption = c.ExemptionView(4, "Lê Thị Bình", "Ốm dài ngày", "2026-11", "2027-01")
+    rules = c.CellRules(3, "Chi bộ 1", c.Rules(25, 5), "2026-11", win, False, (exemption,), 2)
+    return {
+        "checkins.ready": checkins.ready(c.Ready("2026-11", win, ("Đọc sách", "Đúng hạn"), True)),
+        "checkins.no_pledge": checkins.no_pledge(2026),
+        "checkins.exempt": checkins.not_asked(c.NotAsked("2026-11", "exempt", "Ốm dài ngày")),
+        "checkins.skipped": checkins.not_asked(c.NotAsked("2027-01", "skipped", None)),
+        "checkins.not_open": checkins.not_open(c.NotOpen(win)),
+        "checkins.rating": checkins.step(rating),
+        "checkins.done.optional": checkins.step(
+            c.CheckinStep("2026-11", win, "done", 1, answers, None, False, False)
+        ),
+        "checkins.fix.required": checkins.step(fix, problem="Nội dung dài quá."),
+        "checkins.note": checkins.step(
+            c.CheckinStep("2026-11", win, "note", 2, answers, "Tháng bận", False, False)
+        ),
+        "checkins.review.late": checkins.step(review),
+        "checkins.choose_item": checkins.choose_item(review),
+        "checkins.confirm_cancel": checkins.confirm_cancel(review),
+        "checkins.month": checkins.my_month(month, notice="Đã gửi."),
+        "checkins.history": checkins.history(2026, [month]),
+        "checkins.confirm_erase": checkins.confirm_erase(),
+        "checkins.invitation": checkins.invitation(win),
+        "checkins.cell_rules": checkins.cell_rules(rules),
+        "checkins.cell_month": checkins.cell_month(
+            c.CellMonth(3, "Chi bộ 1", "2026-11", win, False, rows)
+        ),
+        "checkins.for_secretary": checkins.for_secretary(month, 3),
+        "checkins.ask_day": checkins.ask_day(3, "meeting"),
+        "checkins.exemptions": checkins.exemptions(3, (exemption,)),
+        "checkins.choose_months": checkins.choose_months(3, 4, "Lê Thị Bình", (1, 3, 6, 12)),
+    }
+
+
 def _as_json(screen: Screen) -> dict[str, object]:
     return {
         "text": screen.text,
@@ -112,7 +220,8 @@ def _as_json(screen: Screen) -> dict[str, object]:
 
 
 def test_every_screen_matches_its_golden_snapshot() -> None:
-    current = {name: _as_json(screen) for name, screen in _screens().items()}
+    screens = {**_screens(), **_pledge_screens(), **_checkin_screens()}
+    current = {name: _as_json(screen) for name, screen in screens.items()}
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(json.dumps(current, ensure_ascii=False, indent=1) + "\n", "utf-8")
     assert current == json.loads(GOLDEN.read_text("utf-8"))
@@ -120,6 +229,22 @@ def test_every_screen_matches_its_golden_snapshot() -> None:
 
 def test_user_data_is_escaped_in_screens() -> None:
     assert "Hoàng Văn &lt;Em&gt;" in _screens()["onboarding.name"].text
+    assert "&lt;tác phẩm&gt;" in _pledge_screens()["pledges.review"].text
+    assert "&lt;trễ&gt;" in _checkin_screens()["checkins.review.late"].text
+
+
+def test_pledge_and_checkin_screens_fit_a_message_and_their_buttons_64_bytes() -> None:
+    long = "x" * 2000
+    answers = tuple(
+        checkin_service.Answer(long[:500], Rating.NOT_DONE, long, long) for _ in range(3)
+    )
+    win = checkin_service.window("2026-11", checkin_service.Rules(25, 5))
+    review = checkin_service.CheckinStep("2026-11", win, "review", 1, answers, long, True, True)
+    screens = [checkins.step(review), *_pledge_screens().values(), *_checkin_screens().values()]
+    for screen in screens:
+        plain, _ = parse_html(screen.text)
+        assert len(plain) <= 4096
+        assert all(len(b.action.pack().encode()) <= 64 for b in screen.buttons if b.action)
 
 
 def test_every_lesson_screen_fits_one_telegram_message() -> None:
