@@ -35,6 +35,7 @@ from bot.dispatch.render import MENU_KEY, menu_of_markup
 from bot.dispatch.storage import DbStorage
 from bot.dispatch.typed import AnswerTypedLocally
 from bot.services import demo, search
+from bot.services.holidays import load_calendar
 from bot.settings import Settings
 from bot.texts import demo as texts
 from bot.texts.cell import role_name
@@ -57,6 +58,7 @@ class App:
         self.sessionmaker = create_sessionmaker(self.engine)
         self.storage = self._storage()
         self.catalog = catalog or load_catalog()  # bad content stops the start, loudly
+        self.calendar = load_calendar()
         self.dp = build_dispatcher(
             settings=settings,
             sessionmaker=self.sessionmaker,
@@ -154,7 +156,9 @@ class App:
         """The scheduler's tick: if this process leads, turn due rules into outbox rows."""
         if not await self.leadership.leads():
             return 0
-        added = await jobs.schedule(self.sessionmaker, self.clock, self.settings.tz, self.catalog)
+        added = await jobs.schedule(
+            self.sessionmaker, self.clock, self.settings.tz, self.catalog, self.calendar
+        )
         if added:
             self._outbox_due.set()
         return added

@@ -18,6 +18,7 @@ from handlers import (
     menu,
     onboarding,
     pledges,
+    reminders,
     search,
     settings,
     start,
@@ -34,6 +35,7 @@ ORDER = (
     lessons,
     settings,
     announce,
+    reminders,
     cell,
     fallback,
 )

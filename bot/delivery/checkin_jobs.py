@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.delivery import outbox, payload
 from bot.screens import checkins as screens
-from bot.services import checkins
+from bot.services import checkins, reminders
+from bot.services.holidays import HolidayCalendar
 from bot.services.preferences import zone_of
 from bot.services.quiet import quiet_of
 from db.models import ChannelIdentity, Checkin, Member, MemberStatus, OutboxMessage
@@ -38,9 +39,15 @@ def invitation_key(member_id: int, month: str) -> str:
 
 
 async def due_checkin_invitations(
-    session: AsyncSession, clock: Clock, default_tz: tzinfo
+    session: AsyncSession,
+    clock: Clock,
+    default_tz: tzinfo,
+    calendar: HolidayCalendar | None = None,
 ) -> list[Invitation]:
-    """Return the members to invite now to the check-in whose window is open for them."""
+    """Return the members to invite now to the check-in whose window is open for them.
+
+    The unit's rule decides whether invitations go and from what time on the opening day; on
+    a holiday they wait for the next ordinary day."""
     now = clock.now()
     rows = await session.execute(
         select(Member, ChannelIdentity)
@@ -53,6 +60,7 @@ async def due_checkin_invitations(
         .order_by(Member.id, ChannelIdentity.id)
     )
     rules: dict[int, checkins.Rules] = {}
+    settings: dict[int, reminders.Rule] = {}
     due: dict[int, Invitation] = {}
     for member, identity in rows.all():
         if member.id in due:
@@ -63,6 +71,14 @@ async def due_checkin_invitations(
         month = checkins.current_month(local.date(), rules[member.unit_id])
         win = checkins.window(month, rules[member.unit_id])
         if not win.is_open(local.date()):
+            continue
+        if member.unit_id not in settings:
+            unit_rules = await reminders.effective(session, member.unit_id)
+            settings[member.unit_id] = unit_rules[reminders.CHECKIN_OPEN]
+        rule = settings[member.unit_id]
+        if not rule.enabled or (calendar is not None and calendar.is_holiday(local.date())):
+            continue
+        if local.date() == win.opens and local.time().replace(tzinfo=None) < rule.at:
             continue
         key = invitation_key(member.id, month)
         if await _already(session, member, month, key):
@@ -77,12 +93,15 @@ async def due_checkin_invitations(
 
 
 async def enqueue_checkin_invitations(
-    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, tz: tzinfo
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    tz: tzinfo,
+    calendar: HolidayCalendar | None = None,
 ) -> int:
     """Write one outbox row per member to invite; return how many were added."""
     added = 0
     async with sessionmaker() as session:
-        for due in await due_checkin_invitations(session, clock, tz):
+        for due in await due_checkin_invitations(session, clock, tz, calendar):
             added += await outbox.enqueue(
                 session,
                 clock,

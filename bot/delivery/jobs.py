@@ -8,10 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalog import Catalog
 from bot.clock import Clock
-from bot.delivery import outbox, payload
+from bot.delivery import checkin_jobs, outbox, payload, reminder_jobs
 from bot.errors import NotFound
 from bot.screens import lessons as screens
 from bot.services import daily, lessons
+from bot.services.holidays import HolidayCalendar
 
 
 async def enqueue_daily_lessons(
@@ -41,10 +42,16 @@ async def enqueue_daily_lessons(
 
 
 async def schedule(
-    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, tz: tzinfo, catalog: Catalog
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    tz: tzinfo,
+    catalog: Catalog,
+    calendar: HolidayCalendar,
 ) -> int:
     """The leader's turn of the clock: every due rule becomes outbox rows. Returns rows added."""
     added = await enqueue_daily_lessons(sessionmaker, clock, tz, catalog)
+    added += await checkin_jobs.enqueue_checkin_invitations(sessionmaker, clock, tz, calendar)
+    added += await reminder_jobs.enqueue_reminders(sessionmaker, clock, tz, calendar, catalog)
     async with sessionmaker() as session:
         await outbox.stuck_sending(session, clock)
     return added

@@ -10,13 +10,14 @@ from bot.actions import Action
 from bot.screens.announce import AnnouncementReport, StartAnnouncement
 from bot.screens.base import Button, Screen, column, esc
 from bot.screens.checkins import CellCheckins
-from bot.screens.menus import OpenMenu
+from bot.screens.menus import OpenMenu, OpenReminders
 from bot.services.cells import CellOverview
 from bot.services.invites import CreatedInvite
 from bot.texts import announce as announce_texts
 from bot.texts import cell as t
 from bot.texts import checkins as checkin_texts
 from bot.texts import common
+from bot.texts import reminders as reminder_texts
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ def cell_menu(overview: CellOverview) -> Screen:
             Button(announce_texts.MENU_ANNOUNCE, StartAnnouncement(overview.unit_id)),
             Button(announce_texts.MENU_REPORT, AnnouncementReport(overview.unit_id)),
             Button(checkin_texts.MENU_CELL_CHECKINS, CellCheckins(overview.unit_id)),
+            Button(reminder_texts.MENU, OpenReminders(overview.unit_id)),
             Button(common.MENU_MAIN, OpenMenu()),
         ),
     )

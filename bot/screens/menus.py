@@ -8,6 +8,7 @@ from typing import Literal
 from bot.actions import Action
 from bot.screens.base import Button, Screen, column, esc
 from bot.texts import checkins, common, lessons, pledges, search, settings
+from bot.texts import reminders as reminder_texts
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,11 @@ class OpenSettings(Action, prefix="set"):
 
 
 @dataclass(frozen=True)
+class OpenReminders(Action, prefix="rem"):
+    unit_id: int
+
+
+@dataclass(frozen=True)
 class OpenPledge(Action, prefix="pl"):
     pass
 
@@ -68,6 +74,7 @@ def main_menu(
         buttons.append(Button(common.MENU_CELL, OpenCell(unit_id)))
     if committee:
         buttons.append(Button(lessons.MENU_THEME, ChooseThemes()))
+        buttons.append(Button(reminder_texts.MENU_COMMITTEE, OpenReminders(unit_id)))
     buttons.append(Button(settings.MENU_SETTINGS, OpenSettings()))
     buttons.append(Button(common.MENU_HELP, OpenHelp()))
     return Screen(common.main_menu(esc(full_name), esc(cell_name)), column(*buttons))

@@ -24,6 +24,7 @@ from db.models.pledges import (
     Rating,
     SkippedMonth,
 )
+from db.models.reminders import ReminderRule
 from db.models.search import Passage
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "PledgeRevision",
     "PledgeStatus",
     "Rating",
+    "ReminderRule",
     "Role",
     "SkippedMonth",
     "Unit",

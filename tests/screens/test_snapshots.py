@@ -8,13 +8,23 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.catalog import load_catalog
 from bot.channels.webchat import parse_html
-from bot.screens import announce, cell, checkins, lessons, menus, onboarding, pledges, settings
+from bot.screens import (
+    announce,
+    cell,
+    checkins,
+    lessons,
+    menus,
+    onboarding,
+    pledges,
+    reminders,
+    settings,
+)
 from bot.screens.base import Screen
 from bot.services import checkins as checkin_service
 from bot.services import pledges as pledge_service
@@ -23,6 +33,7 @@ from bot.services.cells import CellOverview, MemberRow
 from bot.services.invites import CreatedInvite
 from bot.services.lessons import LessonView, ReadingProgress
 from bot.services.onboarding import Progress, Step
+from bot.services.reminders import DEFAULTS as REMINDER_DEFAULTS
 from db.models import PledgeStatus, Rating, Role
 
 GOLDEN = Path(__file__).with_name("golden.json")
@@ -97,6 +108,14 @@ def _screens() -> dict[str, Screen]:
             ],
             TZ,
         ),
+        "reminders.overview": reminders.overview(
+            3, "Chi bộ 1", dict(REMINDER_DEFAULTS), {3: "Chi bộ 1", 1: "Đảng bộ"}
+        ),
+        "reminders.time": reminders.ask_time(3, 1),
+        "reminders.nudged": reminders.nudged(3, "2026-11", [("Lê Thị Bình", ["checkin_nudge"])]),
+        "reminders.nudge": reminders.nudge(date(2026, 12, 4), 3),
+        "reminders.deadline": reminders.deadline_today(date(2026, 12, 4)),
+        "reminders.meeting": reminders.meeting_today("Chi bộ 1", "Học tập và làm theo Bác"),
         "settings.lesson_time": settings.ask_lesson_time(),
         "settings.quiet": settings.ask_quiet(),
         "settings.zone": settings.ask_zone(),

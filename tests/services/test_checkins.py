@@ -4,7 +4,7 @@ exemptions, invitations, erasure and the year-end DOCX."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +16,7 @@ from bot.delivery import checkin_jobs
 from bot.errors import Expired, InvalidInput, NotAllowed
 from bot.services import checkins, yearend
 from bot.services.checkins import Rules
-from db.models import AuditEntry, Checkin, Member, OutboxMessage, Rating
+from db.models import AuditEntry, Checkin, Member, OutboxMessage, Rating, ReminderRule
 from tests.conftest import Cast
 from tests.fakes.clock import FakeClock
 from tests.services.test_pledges import ACTION, MEASURE, write_pledge
@@ -236,6 +236,18 @@ async def test_invitations_wait_for_quiet_hours_and_skip_paused_blocked_and_done
     cast: Cast,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
+    # The committee sends invitations from midnight (its cells inherit it; the default is 08:00).
+    session.add(
+        ReminderRule(
+            unit_id=cast.dang_bo.id,
+            kind="checkin_open",
+            enabled=True,
+            at=time(0, 0),
+            days_before=0,
+            updated_at=clock.now(),
+        )
+    )
+    await session.commit()
     clock.set(datetime(2026, 11, 24, 16, 0, tzinfo=UTC))  # 23:00 on the 24th: not yet open
     assert await checkin_jobs.due_checkin_invitations(session, clock, TZ) == []
     clock.set(datetime(2026, 11, 24, 17, 30, tzinfo=UTC))  # 00:30 on the 25th, quiet hours
