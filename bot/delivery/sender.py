@@ -41,6 +41,12 @@ IN_FLIGHT = 64  # concurrent requests; enough for 1,000 msg/s at 60 ms a round t
 MARK_WINDOW = timedelta(milliseconds=250)
 
 
+def batch_for(per_second: float) -> int:
+    """Rows a sender claims at once: about three seconds of its budget. Long enough that
+    claiming the next batch costs little of the budget, short enough for fresh leases."""
+    return max(10, min(3000, int(per_second * 3)))
+
+
 class Result(enum.Enum):
     SENT = "sent"
     RATE_LIMITED = "rate_limited"  # Telegram's 429: wait retry_after
