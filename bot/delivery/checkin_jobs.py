@@ -21,7 +21,8 @@ from bot.services import checkins, reminders
 from bot.services.holidays import HolidayCalendar
 from bot.services.preferences import zone_of
 from bot.services.quiet import quiet_of
-from db.models import ChannelIdentity, Checkin, Member, MemberStatus, OutboxMessage
+from bot.services.roster import load as load_roster
+from db.models import ChannelIdentity, Member, MemberStatus, OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,10 @@ async def due_checkin_invitations(
     """Return the members to invite now to the check-in whose window is open for them.
 
     The unit's rule decides whether invitations go and from what time on the opening day; on
-    a holiday they wait for the next ordinary day."""
+    a holiday they wait for the next ordinary day. A few queries a tick, whatever the size."""
     now = clock.now()
+    here = checkins.month_key(now.astimezone(default_tz).date())
+    roster = await load_roster(session, {checkins.add_months(here, n) for n in (-1, 0, 1)})
     rows = await session.execute(
         select(Member, ChannelIdentity)
         .join(ChannelIdentity, ChannelIdentity.member_id == Member.id)
@@ -59,37 +62,38 @@ async def due_checkin_invitations(
         )
         .order_by(Member.id, ChannelIdentity.id)
     )
-    rules: dict[int, checkins.Rules] = {}
-    settings: dict[int, reminders.Rule] = {}
     due: dict[int, Invitation] = {}
     for member, identity in rows.all():
         if member.id in due:
             continue  # one channel a member is enough
-        if member.unit_id not in rules:
-            rules[member.unit_id] = await checkins.rules_of(session, member.unit_id)
         local = now.astimezone(zone_of(member, default_tz))
-        month = checkins.current_month(local.date(), rules[member.unit_id])
-        win = checkins.window(month, rules[member.unit_id])
-        if not win.is_open(local.date()):
-            continue
-        if member.unit_id not in settings:
-            unit_rules = await reminders.effective(session, member.unit_id)
-            settings[member.unit_id] = unit_rules[reminders.CHECKIN_OPEN]
-        rule = settings[member.unit_id]
-        if not rule.enabled or (calendar is not None and calendar.is_holiday(local.date())):
-            continue
-        if local.date() == win.opens and local.time().replace(tzinfo=None) < rule.at:
-            continue
-        key = invitation_key(member.id, month)
-        if await _already(session, member, month, key):
-            continue
-        if await checkins.not_asked(session, member.unit_id, member.id, month) is not None:
+        today = local.date()
+        rules = roster.rules_of(member.unit_id)
+        month = checkins.current_month(today, rules)
+        win = checkins.window(month, rules)
+        rule = roster.reminders_of(member.unit_id)[reminders.CHECKIN_OPEN]
+        if (
+            not win.is_open(today)
+            or not rule.enabled
+            or (calendar is not None and calendar.is_holiday(today))
+            or (today == win.opens and local.time().replace(tzinfo=None) < rule.at)
+            or roster.has_sent(member.id, month)
+            or not roster.asked(member.unit_id, member.id, month)
+        ):
             continue
         due_at = quiet_of(member).next_allowed(local).astimezone(UTC)
+        key = invitation_key(member.id, month)
         due[member.id] = Invitation(
             member.id, identity.channel, identity.chat_id, win, key, due_at
         )
-    return list(due.values())
+    if not due:
+        return []
+    queued = set(
+        await session.scalars(
+            select(OutboxMessage.key).where(OutboxMessage.key.in_([i.key for i in due.values()]))
+        )
+    )
+    return [i for i in due.values() if i.key not in queued]
 
 
 async def enqueue_checkin_invitations(
@@ -115,14 +119,3 @@ async def enqueue_checkin_invitations(
             )
         await session.commit()
     return added
-
-
-async def _already(session: AsyncSession, member: Member, month: str, key: str) -> bool:
-    """Invited before (the key is in the outbox), or the month is submitted already."""
-    queued = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key))
-    if queued is not None:
-        return True
-    done = await session.scalar(
-        select(Checkin.id).where(Checkin.member_id == member.id, Checkin.month == month)
-    )
-    return done is not None

@@ -12,7 +12,7 @@ end. What the unit set (reminders.effective) decides whether and when each goes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,9 +26,18 @@ from bot.services import checkins, lessons, reminders
 from bot.services.holidays import HolidayCalendar
 from bot.services.preferences import zone_of
 from bot.services.quiet import quiet_of
-from db.models import ChannelIdentity, Checkin, Member, MemberStatus, OutboxMessage, Unit
+from bot.services.roster import Roster
+from bot.services.roster import load as load_roster
+from db.models import ChannelIdentity, Member, MemberStatus, OutboxMessage, Unit
 
 MEETING_GRACE = time(12, 0)  # a meeting-day reminder after noon would come too late
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: str
+    deadline: date  # of the check-in window it is about
+    today: date  # the member's local date when it fell due
 
 
 @dataclass(frozen=True)
@@ -37,17 +46,9 @@ class Due:
     channel: str
     chat_id: int
     key: str
-    screen: Screen
+    reminder: Reminder
+    unit_id: int
     due_at: datetime  # UTC
-
-
-@dataclass
-class _Cell:
-    rules: checkins.Rules
-    reminders: dict[str, reminders.Rule]
-    name: str
-    theme: str | None
-    submitted: dict[str, set[int]]  # month → members who sent it
 
 
 async def due_reminders(
@@ -58,6 +59,8 @@ async def due_reminders(
     catalog: Catalog,
 ) -> list[Due]:
     now = clock.now()
+    here = checkins.month_key(now.astimezone(default_tz).date())
+    roster = await load_roster(session, {checkins.add_months(here, n) for n in (-2, -1, 0, 1)})
     rows = await session.execute(
         select(Member, ChannelIdentity)
         .join(ChannelIdentity, ChannelIdentity.member_id == Member.id)
@@ -68,20 +71,25 @@ async def due_reminders(
         )
         .order_by(Member.id, ChannelIdentity.id)
     )
-    cells: dict[int, _Cell] = {}
     candidates: list[Due] = []
     seen: set[int] = set()
     for member, identity in rows.all():
         if member.id in seen:
             continue  # one channel a member is enough
         seen.add(member.id)
-        cell = cells.get(member.unit_id) or await _cell(session, catalog, member.unit_id)
-        cells[member.unit_id] = cell
         local = now.astimezone(zone_of(member, default_tz))
-        for key, screen in await _for_member(session, cell, member, local, calendar):
+        for key, kind in _for_member(roster, member, local, calendar):
             due_at = quiet_of(member).next_allowed(local).astimezone(UTC)
             candidates.append(
-                Due(member.id, identity.channel, identity.chat_id, key, screen, due_at)
+                Due(
+                    member.id,
+                    identity.channel,
+                    identity.chat_id,
+                    key,
+                    kind,
+                    member.unit_id,
+                    due_at,
+                )
             )
     if not candidates:
         return []
@@ -103,7 +111,11 @@ async def enqueue_reminders(
     """Write the due reminders into the outbox; return how many were added."""
     added = 0
     async with sessionmaker() as session:
+        cells: dict[int, tuple[str, str | None]] = {}
         for due in await due_reminders(session, clock, tz, calendar, catalog):
+            if due.unit_id not in cells:
+                cells[due.unit_id] = await _cell(session, catalog, due.unit_id)
+            name, theme = cells[due.unit_id]
             added += await outbox.enqueue(
                 session,
                 clock,
@@ -112,84 +124,62 @@ async def enqueue_reminders(
                 chat_id=due.chat_id,
                 member_id=due.member_id,
                 method="sendMessage",
-                payload=payload.send_message(due.chat_id, due.screen),
+                payload=payload.send_message(due.chat_id, _screen(due, name, theme)),
                 due_at=due.due_at,
             )
         await session.commit()
     return added
 
 
-async def _for_member(
-    session: AsyncSession,
-    cell: _Cell,
-    member: Member,
-    local: datetime,
-    calendar: HolidayCalendar,
-) -> list[tuple[str, Screen]]:
+def _for_member(
+    roster: Roster, member: Member, local: datetime, calendar: HolidayCalendar
+) -> list[tuple[str, Reminder]]:
     today, clock_time = local.date(), local.time().replace(tzinfo=None)
-    found: list[tuple[str, Screen]] = []
-    month = checkins.current_month(today, cell.rules)
-    win = checkins.window(month, cell.rules)
-    nudge = cell.reminders[reminders.CHECKIN_NUDGE]
-    deadline = cell.reminders[reminders.CHECKIN_DEADLINE]
-    if win.is_open(today) and not calendar.is_holiday(today):
-        sent = member.id in await _submitted(session, cell, member.unit_id, month)
+    rules = roster.rules_of(member.unit_id)
+    settings = roster.reminders_of(member.unit_id)
+    found: list[tuple[str, Reminder]] = []
+    month = checkins.current_month(today, rules)
+    win = checkins.window(month, rules)
+    asked = roster.asked(member.unit_id, member.id, month)
+    if win.is_open(today) and asked and not roster.has_sent(member.id, month):
+        nudge = settings[reminders.CHECKIN_NUDGE]
+        deadline = settings[reminders.CHECKIN_DEADLINE]
         nudge_day = win.deadline - timedelta(days=nudge.days_before)
-        if (
-            not sent
-            and nudge.enabled
+        if calendar.is_holiday(today):
+            pass  # holidays silence nudges; a nudge still due is caught up the next day
+        elif (
+            nudge.enabled
             and nudge_day <= today < win.deadline
             and (today > nudge_day or clock_time >= nudge.at)
-            and await _asked(session, member, month)
         ):
-            days_left = (win.deadline - today).days
             key = f"{reminders.NUDGE_KEY}:{member.id}:{month}"
-            found.append((key, screens.nudge(win.deadline, days_left)))
-        if (
-            not sent
-            and deadline.enabled
-            and today == win.deadline
-            and clock_time >= deadline.at
-            and await _asked(session, member, month)
-        ):
+            found.append((key, Reminder(reminders.CHECKIN_NUDGE, win.deadline, today)))
+        elif deadline.enabled and today == win.deadline and clock_time >= deadline.at:
             key = f"{reminders.DEADLINE_KEY}:{member.id}:{month}"
-            found.append((key, screens.deadline_today(win.deadline)))
-    meeting = cell.reminders[reminders.MEETING_DAY]
+            found.append((key, Reminder(reminders.CHECKIN_DEADLINE, win.deadline, today)))
+    meeting = settings[reminders.MEETING_DAY]
+    cycle = checkins.add_months(checkins.month_key(today), -1)  # the month the meeting reviews
     if (
         meeting.enabled
-        and today.day == cell.rules.meeting_day
+        and today.day == rules.meeting_day
         and meeting.at <= clock_time < MEETING_GRACE
+        and roster.asked(member.unit_id, member.id, cycle)
     ):
-        cycle = checkins.add_months(checkins.month_key(today), -1)  # the month it reviews
-        if await _asked(session, member, cycle):
-            key = f"{reminders.MEETING_KEY}:{member.id}:{cycle}"
-            found.append((key, screens.meeting_today(cell.name, cell.theme)))
+        key = f"{reminders.MEETING_KEY}:{member.id}:{cycle}"
+        found.append((key, Reminder(reminders.MEETING_DAY, win.deadline, today)))
     return found
 
 
-async def _asked(session: AsyncSession, member: Member, month: str) -> bool:
-    """Not exempt from activities that month, and the month not skipped by the cell."""
-    return await checkins.not_asked(session, member.unit_id, member.id, month) is None
+def _screen(due: Due, cell_name: str, theme: str | None) -> Screen:
+    what = due.reminder
+    if what.kind == reminders.CHECKIN_NUDGE:
+        return screens.nudge(what.deadline, (what.deadline - what.today).days)
+    if what.kind == reminders.CHECKIN_DEADLINE:
+        return screens.deadline_today(what.deadline)
+    return screens.meeting_today(cell_name, theme)
 
 
-async def _cell(session: AsyncSession, catalog: Catalog, unit_id: int) -> _Cell:
+async def _cell(session: AsyncSession, catalog: Catalog, unit_id: int) -> tuple[str, str | None]:
     unit = await session.get(Unit, unit_id)
-    theme_id = await lessons.theme_of(session, catalog, unit_id)
-    theme = catalog.themes.get(theme_id)
-    return _Cell(
-        await checkins.rules_of(session, unit_id),
-        await reminders.effective(session, unit_id),
-        unit.name if unit else "",
-        theme.name if theme and theme.name else None,
-        {},
-    )
-
-
-async def _submitted(session: AsyncSession, cell: _Cell, unit_id: int, month: str) -> set[int]:
-    if month not in cell.submitted:
-        cell.submitted[month] = set(
-            await session.scalars(
-                select(Checkin.member_id).where(Checkin.unit_id == unit_id, Checkin.month == month)
-            )
-        )
-    return cell.submitted[month]
+    theme = catalog.themes.get(await lessons.theme_of(session, catalog, unit_id))
+    return (unit.name if unit else "", theme.name if theme and theme.name else None)

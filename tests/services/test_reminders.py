@@ -6,14 +6,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalog import load_catalog
-from bot.delivery import reminder_jobs
+from bot.delivery import checkin_jobs, reminder_jobs
 from bot.errors import InvalidInput, NotAllowed
 from bot.services import checkins, reminders
 from bot.services.holidays import HolidayCalendar
-from db.models import Member
+from db.models import Member, OutboxMessage
+from tests import factories
 from tests.conftest import Cast
 from tests.fakes.clock import FakeClock
 from tests.services.test_checkins import TZ, fill, ready_member
@@ -97,19 +99,23 @@ async def test_holidays_silence_nudges_and_exempt_members_are_not_reminded(
 
 
 async def test_the_meeting_morning_reminder_comes_before_noon_only(
-    session: AsyncSession, clock: FakeClock, cast: Cast
+    session: AsyncSession,
+    clock: FakeClock,
+    cast: Cast,
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     clock.set(at(date(2026, 12, 5), 6, 59))
     assert "meeting" not in await due(session, clock)
     clock.set(at(date(2026, 12, 5), 7, 0))
     found = await due(session, clock)
     assert {cast.an.id, cast.binh.id} <= set(found["meeting"])
-    [item] = [
-        d
-        for d in await reminder_jobs.due_reminders(session, clock, TZ, NO_HOLIDAYS, CATALOG)
-        if d.member_id == cast.an.id and d.key.startswith("meeting")
-    ]
-    assert "Chi bộ 1 sinh hoạt định kỳ" in item.screen.text and "Chuyên đề năm" in item.screen.text
+    await reminder_jobs.enqueue_reminders(sessionmaker, clock, TZ, NO_HOLIDAYS, CATALOG)
+    row = await session.scalar(
+        select(OutboxMessage).where(OutboxMessage.key == f"meeting:{cast.an.id}:2026-11")
+    )
+    assert row is not None
+    assert "Chi bộ 1 sinh hoạt định kỳ" in row.payload["text"]
+    assert "Chuyên đề năm" in row.payload["text"]
     clock.set(at(date(2026, 12, 5), 12, 0))
     assert "meeting" not in await due(session, clock)  # after noon: too late, not sent
 
@@ -133,3 +139,31 @@ async def test_a_reminder_turned_off_is_not_sent_and_each_goes_once(
     assert first > 0 and again == 0
     nudged = await reminders.nudged(session, secretary, cast.chi_bo_1.id, "2026-11")
     assert nudged == []  # nothing sent yet: the report shows sent reminders only
+
+
+async def test_a_tick_costs_a_few_queries_however_many_members(
+    session: AsyncSession, clock: FakeClock, cast: Cast
+) -> None:
+    """A province is 100,000 members: the scheduler may not ask member by member."""
+    for n in range(40):
+        await factories.member(session, clock, cast.chi_bo_2, f"Đảng Viên {n}", user_id=5000 + n)
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        clock.set(at(date(2026, 12, 1), 20, 0))  # nudges due for most of them
+        found = await due(session, clock)
+        assert len(found["checkin-nudge"]) >= 40
+        reminders_queries = len(statements)
+        statements.clear()
+        clock.set(at(date(2026, 11, 26), 9, 0))
+        invited = await checkin_jobs.due_checkin_invitations(session, clock, TZ)
+        assert len(invited) >= 40
+        invitations_queries = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert reminders_queries <= 8 and invitations_queries <= 8, statements
