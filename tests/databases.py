@@ -19,7 +19,19 @@ from db import Base, create_engine
 from db import migrate as migrations
 
 PG_URL = os.environ.get("HOCBAC_TEST_DATABASE_URL") or None
-REDIS_URL = os.environ.get("HOCBAC_TEST_REDIS_URL") or None
+
+
+def _redis_for_this_worker(url: str | None) -> str | None:
+    """Each pytest-xdist worker flushes its Redis database between tests, so each gets its
+    own: worker gw0 the configured one, gw1 the one below it, and so on."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw"):
+        return url
+    base, _, number = url.rpartition("/")
+    return f"{base}/{int(number or 0) - int(worker[2:])}"
+
+
+REDIS_URL = _redis_for_this_worker(os.environ.get("HOCBAC_TEST_REDIS_URL") or None)
 
 
 def sqlite_url(path: Path) -> str:

@@ -28,8 +28,10 @@ async def test_a_second_process_waits_and_takes_over_when_the_first_dies(
         async with first_engine.connect() as conn:
             await conn.execute(
                 text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_locks "
-                    "WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()"
+                    "SELECT pg_terminate_backend(l.pid) FROM pg_locks l "
+                    "JOIN pg_database d ON d.oid = l.database "
+                    "WHERE l.locktype = 'advisory' AND l.granted AND l.pid <> pg_backend_pid() "
+                    "AND d.datname = current_database()"
                 )
             )
         assert await first.leads()
