@@ -12,6 +12,10 @@ from bot.channels.webchat import BotApiServer
 from tests.e2e.botprocess import BotProcess
 
 TOKEN = "424242:E2E-token"
+# Seconds to wait for the bot process. It answers in milliseconds once up, but starting one
+# (importing aiogram, checking the content) takes seconds and far longer on a loaded CI
+# machine running two test workers; this is only the bound of a wait, never a sleep.
+WAIT = 60.0
 
 
 class StartBot(Protocol):

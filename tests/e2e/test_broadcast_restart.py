@@ -19,10 +19,9 @@ from bot.services import announcements
 from db.models import Member, OutboxMessage, OutboxStatus
 from tests import factories
 from tests.conftest import Cast
-from tests.e2e.conftest import StartBot
+from tests.e2e.conftest import WAIT, StartBot
 from tests.fakes.clock import FakeClock
 
-WAIT = 40.0
 MEMBERS = 30
 TOTAL = MEMBERS + 2  # and Nguyễn Văn An and Lê Thị Bình of the cast
 RATE = 6  # messages a second: 30 copies take about five seconds

@@ -13,6 +13,7 @@ from bot.app import App
 from bot.services import demo
 from bot.settings import Settings
 from bot.texts import common, onboarding
+from tests.e2e.conftest import WAIT
 from tests.fakes.clock import FakeClock
 
 pytestmark = pytest.mark.browser
@@ -66,7 +67,7 @@ async def test_a_newcomer_joins_the_demo_cell_in_the_browser(
     await page.get_by_test_id("start-button").click()
 
     bot_says = page.locator('[data-testid="message"][data-from="bot"]')
-    await expect(bot_says.last).to_contain_text("Bước 1/3", timeout=15_000)
+    await expect(bot_says.last).to_contain_text("Bước 1/3", timeout=WAIT * 1000)
     await press(page, onboarding.NAME_OK)
     await expect(bot_says.last).to_contain_text("Bước 2/3")
     await page.get_by_test_id("composer-input").fill("19h30")

@@ -20,8 +20,8 @@ from bot.texts import checkins as t
 from bot.texts import common
 from db.models import Member, Pledge, PledgeItem, PledgeStatus
 from tests.conftest import Cast
-from tests.e2e.conftest import StartBot
-from tests.e2e.test_joining_over_http import WAIT, bot_texts, press, wait_text
+from tests.e2e.conftest import WAIT, StartBot
+from tests.e2e.test_joining_over_http import bot_texts, press, wait_text
 from tests.services.test_checkins import SECOND
 from tests.services.test_pledges import ACTION, MEASURE
 

@@ -15,10 +15,8 @@ from bot.texts import common, onboarding
 from db.models import InboxStatus, InboxUpdate, Member, MemberStatus
 from tests import factories
 from tests.conftest import Cast
-from tests.e2e.conftest import TOKEN, StartBot
+from tests.e2e.conftest import TOKEN, WAIT, StartBot
 from tests.fakes.clock import FakeClock
-
-WAIT = 20.0  # seconds; the bot normally answers in milliseconds
 
 
 def bot_texts(server: BotApiServer, chat_id: int) -> list[str]:

@@ -13,8 +13,8 @@ from bot.channels.webchat import BotApiServer
 from db.models import InboxUpdate
 from tests import factories
 from tests.conftest import Cast
-from tests.e2e.conftest import StartBot
-from tests.e2e.test_joining_over_http import WAIT, wait_text
+from tests.e2e.conftest import WAIT, StartBot
+from tests.e2e.test_joining_over_http import wait_text
 from tests.fakes.clock import FakeClock
 
 SECRET = "s3cret-for-tests_0123456789"
