@@ -97,9 +97,15 @@ async def todays_lesson(
     """Return the first unread lesson of the member's theme (after `after`, for "Đọc tiếp")."""
     require_active(member)
     lessons = catalog.lessons.get(await theme_of(session, catalog, member.unit_id), ())
+    return pick_lesson(lessons, await read_ids(session, member.id), after)
+
+
+def pick_lesson(
+    lessons: tuple[Lesson, ...], done: set[str], after: str | None = None
+) -> LessonView:
+    """The first lesson not in `done` (after the one keyed `after`); NotFound if none exist."""
     if not lessons:
         raise NotFound("no lessons for this theme")
-    done = await read_ids(session, member.id)
     start = 0
     if after is not None:
         start = next((i + 1 for i, x in enumerate(lessons) if lesson_key(x.id) == after), 0)
@@ -108,6 +114,20 @@ async def todays_lesson(
     # Everything read: go round again from where the member is, so "Đọc tiếp" always works.
     chosen = unread[0] if unread else order[0]
     return LessonView(chosen, lessons.index(chosen) + 1, len(lessons), chosen.id in done)
+
+
+async def read_ids_of(session: AsyncSession, member_ids: list[int]) -> dict[int, set[str]]:
+    """What each of many members has read, a thousand members a query."""
+    done: dict[int, set[str]] = {member_id: set() for member_id in member_ids}
+    for start in range(0, len(member_ids), 1000):
+        rows = await session.execute(
+            select(LessonRead.member_id, LessonRead.lesson_id).where(
+                LessonRead.member_id.in_(member_ids[start : start + 1000])
+            )
+        )
+        for member_id, lesson_id in rows.all():
+            done[member_id].add(lesson_id)
+    return done
 
 
 async def lesson_view(
