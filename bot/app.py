@@ -35,6 +35,7 @@ from bot.dispatch.dispatcher import build_dispatcher
 from bot.dispatch.render import MENU_KEY, menu_of_markup
 from bot.dispatch.storage import DbStorage
 from bot.dispatch.typed import AnswerTypedLocally
+from bot.quizbank import load_banks
 from bot.services import demo, search
 from bot.services.holidays import load_calendar
 from bot.settings import Settings
@@ -59,6 +60,7 @@ class App:
         self.sessionmaker = create_sessionmaker(self.engine)
         self.storage = self._storage()
         self.catalog = catalog or load_catalog()  # bad content stops the start, loudly
+        self.banks = load_banks(catalog=self.catalog)
         self.calendar = load_calendar()
         self.dp = build_dispatcher(
             settings=settings,
@@ -67,6 +69,7 @@ class App:
             storage=self.storage,
             channel=self.channel,
             catalog=self.catalog,
+            banks=self.banks,
         )
         self.worker = InboxWorker(self.sessionmaker, clock, self.handle)
         self.ingest = Ingest(self.sessionmaker, clock, self.channel, self.worker.wake)

@@ -10,6 +10,7 @@ from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.dispatch.middlewares import DbSession, LogUpdates, NameHandler, Throttle
 from bot.dispatch.typed import TypedButtons
+from bot.quizbank import QuizBanks
 from bot.settings import Settings
 from handlers import build_router
 
@@ -22,6 +23,7 @@ def build_dispatcher(
     storage: BaseStorage,
     channel: str,
     catalog: Catalog,
+    banks: QuizBanks,
 ) -> Dispatcher:
     """Assemble the dispatcher; workflow data gives handlers their settings, clock and sessions."""
     dp = Dispatcher(
@@ -30,6 +32,7 @@ def build_dispatcher(
         sessionmaker=sessionmaker,
         clock=clock,
         catalog=catalog,
+        banks=banks,
     )
     dp.update.outer_middleware(LogUpdates())
     dp.update.outer_middleware(DbSession(sessionmaker, channel))

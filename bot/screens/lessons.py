@@ -8,9 +8,10 @@ from bot.actions import Action
 from bot.catalog import Catalog, Lesson, Theme, Work
 from bot.screens.base import Button, Screen, column, esc
 from bot.screens.menus import OpenLesson, OpenMenu
+from bot.screens.quiz import StartQuiz
 from bot.services.lessons import LessonView, ReadingProgress, lesson_key
 from bot.textnorm import nfc
-from bot.texts import common
+from bot.texts import common, quiz
 from bot.texts import lessons as t
 
 CONTEXT = 1200  # characters of the work shown around the passage; keeps under 4096
@@ -59,6 +60,7 @@ def lesson(view: LessonView) -> Screen:
         (
             (Button(t.READ, MarkRead(key)), Button(t.NEXT, NextLesson(key))),
             (Button(t.FULL_TEXT, FullText(key)),),
+            (Button(quiz.LESSON_QUIZ, StartQuiz("w", lesson_key(x.work))),),
             (Button(t.HISTORY, History()), Button(common.MENU_MAIN, OpenMenu())),
         ),
     )

@@ -7,7 +7,7 @@ from typing import Literal
 
 from bot.actions import Action
 from bot.screens.base import Button, Screen, column, esc
-from bot.texts import checkins, common, lessons, pledges, search, settings
+from bot.texts import checkins, common, lessons, pledges, quiz, search, settings
 from bot.texts import reminders as reminder_texts
 
 
@@ -57,6 +57,11 @@ class OpenCheckin(Action, prefix="ci"):
 
 
 @dataclass(frozen=True)
+class OpenQuiz(Action, prefix="quiz"):
+    pass
+
+
+@dataclass(frozen=True)
 class OpenLesson(Action, prefix="lsn"):
     key: str  # a lesson's key; "" opens today's lesson
 
@@ -66,6 +71,7 @@ def main_menu(
 ) -> Screen:
     buttons = [
         Button(lessons.MENU_LESSON, OpenLesson("")),
+        Button(quiz.MENU_QUIZ, OpenQuiz()),
         Button(search.MENU_SEARCH, OpenSearch()),
         Button(pledges.MENU_PLEDGE, OpenPledge()),
         Button(checkins.MENU_CHECKIN, OpenCheckin()),

@@ -21,6 +21,8 @@ def help_text(is_manager: bool) -> str:
         "tạm dừng 7 ngày, múi giờ.",
         "• «Bản cam kết» (<code>/camket</code>), «Tự soi, tự sửa» (<code>/tusoi</code>); "
         "<code>/xoadulieu</code> để xoá dữ liệu tự đánh giá của mình.",
+        "• «Ôn tập» (<code>/quiz</code>): mỗi vòng 10 câu hỏi; câu trả lời sai được hỏi lại "
+        "sớm hơn.",
         "• Mọi thông tin tự đánh giá của đồng chí chỉ đồng chí và bí thư chi bộ được xem.",
     ]
     if is_manager:

@@ -24,6 +24,7 @@ from db.models.pledges import (
     Rating,
     SkippedMonth,
 )
+from db.models.quiz import QuizAnswer, QuizCard, QuizRound
 from db.models.reminders import ReminderRule
 from db.models.search import Passage
 
@@ -50,6 +51,9 @@ __all__ = [
     "PledgeItem",
     "PledgeRevision",
     "PledgeStatus",
+    "QuizAnswer",
+    "QuizCard",
+    "QuizRound",
     "Rating",
     "ReminderRule",
     "Role",

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.catalog import load_catalog
 from bot.channels.webchat import parse_html
+from bot.quizbank import load_banks
 from bot.screens import (
     announce,
     cell,
@@ -22,12 +23,14 @@ from bot.screens import (
     menus,
     onboarding,
     pledges,
+    quiz,
     reminders,
     settings,
 )
 from bot.screens.base import Screen
 from bot.services import checkins as checkin_service
 from bot.services import pledges as pledge_service
+from bot.services import quiz as quiz_service
 from bot.services.announcements import Delivery, Draft
 from bot.services.cells import CellOverview, MemberRow
 from bot.services.invites import CreatedInvite
@@ -39,6 +42,7 @@ from db.models import PledgeStatus, Rating, Role
 GOLDEN = Path(__file__).with_name("golden.json")
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CATALOG = load_catalog()
+BANKS = load_banks(catalog=CATALOG)
 
 
 def _screens() -> dict[str, Screen]:
@@ -228,6 +232,28 @@ def _checkin_screens() -> dict[str, Screen]:
     }
 
 
+def _quiz_screens() -> dict[str, Screen]:
+    q = quiz_service
+    first = BANKS.banks["can-kiem-liem-chinh"].questions[0]
+    fact = BANKS.banks["thuc-hanh"].questions[0]
+    return {
+        "quiz.home": quiz.home(q.Home("Toàn khóa XIII", 3, None)),
+        "quiz.home.open": quiz.home(q.Home("Toàn khóa XIII", 0, (41, 3, 10))),
+        "quiz.banks": quiz.banks(q.bank_choices(BANKS)),
+        "quiz.question": quiz.question(q.Asked(41, 2, 10, first, False)),
+        "quiz.question.short": quiz.question(q.Asked(41, 0, 4, fact, True)),
+        "quiz.right": quiz.checked(q.Checked(41, 2, 10, first, 1, True, False)),
+        "quiz.wrong.last": quiz.checked(q.Checked(41, 9, 10, first, 2, False, True)),
+        "quiz.passage": quiz.cited(q.Cited(41, first, "Cần, Kiệm, Liêm, Chính", False)),
+        "quiz.passage.facts": quiz.cited(q.Cited(41, fact, None, True)),
+        "quiz.result": quiz.result(q.Result(41, 7, 10, 185, (first, fact), 2)),
+        "quiz.result.perfect": quiz.result(q.Result(41, 4, 4, 40, (), 0)),
+        "quiz.nothing_due": quiz.nothing_due(datetime(2026, 11, 23, 8, 10, tzinfo=TZ)),
+        "quiz.nothing_due.none": quiz.nothing_due(None),
+        "quiz.no_questions": quiz.no_questions(),
+    }
+
+
 def _as_json(screen: Screen) -> dict[str, object]:
     return {
         "text": screen.text,
@@ -239,7 +265,7 @@ def _as_json(screen: Screen) -> dict[str, object]:
 
 
 def test_every_screen_matches_its_golden_snapshot() -> None:
-    screens = {**_screens(), **_pledge_screens(), **_checkin_screens()}
+    screens = {**_screens(), **_pledge_screens(), **_checkin_screens(), **_quiz_screens()}
     current = {name: _as_json(screen) for name, screen in screens.items()}
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(json.dumps(current, ensure_ascii=False, indent=1) + "\n", "utf-8")
