@@ -50,7 +50,7 @@ class AdvisoryLockLeader:
                 return True
             except DBAPIError:  # the connection died, and the lock with it
                 log.warning("scheduler lost its database connection; asking for the lead again")
-                await self._drop()
+                await self._drop(dead=True)
         conn = await self._engine.connect()
         try:
             took = await conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": self._key})
@@ -75,13 +75,15 @@ class AdvisoryLockLeader:
             finally:
                 await self._drop()
 
-    async def _drop(self) -> None:
+    async def _drop(self, *, dead: bool = False) -> None:
         conn, self._conn = self._conn, None
-        if conn is not None:
-            try:
-                await conn.close()
-            except DBAPIError:
+        if conn is None:
+            return
+        try:
+            if dead:  # never hand a dead connection back to the pool
                 await conn.invalidate()
+        finally:
+            await conn.close()
 
 
 def leadership_for(engine: AsyncEngine) -> Leadership:
