@@ -126,56 +126,27 @@ class Sender:
             await self._send_batch(rows, report)
 
     async def _send_batch(self, rows: list[outbox.Claimed], report: Report) -> None:
-        now = self.clock.now()
-        planned: list[tuple[outbox.Claimed, datetime]] = []
-        deferred: list[Sent] = []
+        # Slots are reserved only about a window ahead of sending: reserving a whole batch
+        # first (a Redis round trip each) would let the first slots pass before any send, and
+        # the late sends would then go out in a burst Telegram refuses.
+        batch = _Batch(self, report, [row.row_id for row in rows])
+        window: list[tuple[outbox.Claimed, datetime]] = []
         for row in rows:
             # Reserved in row order, so two messages to one chat keep their order.
             wait = await self.limiter.reserve(row.chat_id)
+            at = self.clock.now() + timedelta(seconds=wait)
             if wait > LONGEST_WAIT:
                 report.deferred += 1
-                retry_at = now + timedelta(seconds=wait)
-                deferred.append(
-                    (
-                        row,
-                        outbox.Outcome(row.row_id, OutboxStatus.PENDING, retry_at=retry_at),
-                        None,
-                    )
-                )
+                later = outbox.Outcome(row.row_id, OutboxStatus.PENDING, retry_at=at)
+                batch.deferred.append((row, later, None))
                 continue
-            planned.append((row, now + timedelta(seconds=wait)))
-        planned.sort(key=lambda pair: pair[1])  # stable: a chat's own messages keep their order
-        slots = asyncio.Semaphore(self.in_flight)
-        running: list[asyncio.Task[Sent]] = []
-        leased = now
-        start = 0
-        while start < len(planned):
-            # Rows are marked SENDING a window at a time, just before their requests, and
-            # what has finished is recorded at the same moment: a crash leaves only about a
-            # window's rows in doubt (UNKNOWN); the rest are recorded or simply sent later.
-            opens = planned[start][1]
-            end = start
-            while end < len(planned) and planned[end][1] < opens + MARK_WINDOW:
-                end += 1
-            window = planned[start:end]
-            await self.clock.sleep_until(opens)
-            finished = [task.result() for task in running if task.done()]
-            running = [task for task in running if not task.done()]
-            async with self.sessionmaker() as session:
-                await self._record(session, deferred + finished)
-                await outbox.mark_sending(session, self.clock, [row.row_id for row, _ in window])
-                if self.clock.now() - leased > outbox.CLAIM_LEASE / 3:
-                    rest = [row.row_id for row, _ in planned[end:]]
-                    await outbox.renew_leases(session, self.clock, rest)
-                    leased = self.clock.now()
-            deferred = []
-            for row, at in window:
-                await slots.acquire()
-                running.append(asyncio.create_task(self._send_one(row, at, slots, report)))
-            start = end
-        finished = list(await asyncio.gather(*running))
-        async with self.sessionmaker() as session:
-            await self._record(session, deferred + finished)
+            if window and at >= min(t for _, t in window) + MARK_WINDOW:
+                await batch.open(window)
+                window = []
+            window.append((row, at))
+        if window:
+            await batch.open(window)
+        await batch.finish()
 
     async def _record(self, session: AsyncSession, results: list[Sent]) -> None:
         if not results:
@@ -253,3 +224,44 @@ class Sender:
                 .values(blocked_at=self.clock.now())
             )
             audit.record(session, self.clock, "member.blocked_bot", actor_member_id=row.member_id)
+
+
+class _Batch:
+    """One claimed batch on its way out, a window at a time.
+
+    Rows are marked SENDING a window at a time, just before their requests, and what has
+    finished is recorded at the same moment: a crash leaves only about a window's rows in
+    doubt (UNKNOWN); the rest are recorded, or simply sent by the next sender."""
+
+    def __init__(self, sender: Sender, report: Report, row_ids: list[int]) -> None:
+        self.sender = sender
+        self.report = report
+        self.waiting = set(row_ids)  # leased, not yet marked
+        self.deferred: list[Sent] = []
+        self.running: list[asyncio.Task[Sent]] = []
+        self.slots = asyncio.Semaphore(sender.in_flight)
+        self.leased = sender.clock.now()
+
+    async def open(self, window: list[tuple[outbox.Claimed, datetime]]) -> None:
+        sender, clock = self.sender, self.sender.clock
+        await clock.sleep_until(min(at for _, at in window))
+        finished = [task.result() for task in self.running if task.done()]
+        self.running = [task for task in self.running if not task.done()]
+        ids = [row.row_id for row, _ in window]
+        self.waiting.difference_update(ids)
+        async with sender.sessionmaker() as session:
+            await sender._record(session, self.deferred + finished)
+            await outbox.mark_sending(session, clock, ids)
+            if clock.now() - self.leased > outbox.CLAIM_LEASE / 3:
+                await outbox.renew_leases(session, clock, sorted(self.waiting))
+                self.leased = clock.now()
+        self.deferred = []
+        for row, at in window:
+            await self.slots.acquire()
+            task = sender._send_one(row, at, self.slots, self.report)
+            self.running.append(asyncio.create_task(task))
+
+    async def finish(self) -> None:
+        finished = list(await asyncio.gather(*self.running))
+        async with self.sender.sessionmaker() as session:
+            await self.sender._record(session, self.deferred + finished)
