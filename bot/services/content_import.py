@@ -36,7 +36,7 @@ Kind = Literal["theme", "work", "lesson"]
 EXAMPLE = "[Ví dụ]"
 YEARS = (1890, 1969)  # Work.year: the years Hồ Chí Minh wrote in
 COMPLETENESS = "Toàn văn theo nguồn trên"
-PLACEHOLDER = "…"  # the template's "tập …, tr. …"
+TEMPLATE_GAP = "…"  # the template's "tập …, tr. …": a blank the person must fill in
 
 COLUMNS = ("id", "theme", "order", "title", "work", "citation", "passage", "note", "question")
 # Vietnamese headers a Ban Tuyên giáo may prefer in its spreadsheet (folded: no diacritics).
@@ -380,8 +380,8 @@ def _place_work(root: Path, record: Record, plan: Plan) -> list[str]:
     if _blank(values.get("retrieved_from")):
         problems.append(t.work_without_source(row))
     for key in ("retrieved_from", "citation"):  # the template's "tập …, tr. …" left unfilled
-        if PLACEHOLDER in _text(values.get(key)):
-            problems.append(t.placeholder_left(at(key), WORK_LABELS[key], key == "citation"))
+        if TEMPLATE_GAP in _text(values.get(key)):
+            problems.append(t.template_gap_left(at(key), WORK_LABELS[key], key == "citation"))
     work_id = _text(values.get("id")) or (_slug(title, year) if title and year else "")
     if work_id and not _ID.match(work_id):
         problems.append(t.bad_id(at("id"), work_id))

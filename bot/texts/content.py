@@ -238,7 +238,7 @@ def work_source(source: str, citation: str) -> str:
     return f"    nguồn: {source or '(không ghi)'}{cited}"
 
 
-def placeholder_left(row: str, label: str, optional: bool) -> str:
+def template_gap_left(row: str, label: str, optional: bool) -> str:
     empty = " (hoặc để trống ô này)" if optional else ""
     return f"{row}: {label} còn dấu «…» của mẫu; ghi tập, trang cụ thể{empty}"
 
