@@ -37,18 +37,16 @@ from typing import Any, Protocol
 
 import redis.asyncio as aioredis
 from aiogram import Bot
-from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.channels.sending import BotChannel
+from bot.channels.sending import HttpChannel
 from bot.channels.webchat import BotApiServer
 from bot.clock import SystemClock
 from bot.delivery.ratelimit import Limits, MemoryLimiter, RateLimiter, RedisLimiter
 from bot.delivery.sender import Channel, Outcome, Report, Result, Sender, batch_for
-from bot.dispatch.typed import AnswerTypedLocally
 from db import create_engine, create_sessionmaker, migrate
 from db.models import OutboxMessage, OutboxStatus
 from tests import databases
@@ -231,15 +229,8 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def make_bot(base_url: str) -> Bot:
-    """The Bot as bot.app.App.open_bot builds it."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(base_url))
-    session.middleware(AnswerTypedLocally())
-    return Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
-
-
 class TimedChannel:
-    """BotChannel, noting when each message was accepted (the fake's `date` is whole seconds)."""
+    """HttpChannel, noting when each message was accepted (the fake's `date` is whole seconds)."""
 
     def __init__(self, inner: Channel) -> None:
         self.inner = inner
@@ -399,8 +390,8 @@ async def deliver(
     run.setup["add_user"] = prepared.add_users_s
     clock = SystemClock()
     run.setup["insert"] = await insert_rows(db, scenario, members, clock.now())
-    bot = make_bot(prepared.base_url)
-    channel = TimedChannel(BotChannel(bot))
+    http = HttpChannel(TOKEN, prepared.base_url)
+    channel = TimedChannel(http)
     limiter = await make_limiter(redis_url, rate)
     sender = Sender(db.sessionmaker, clock, channel, limiter, batch=batch_for(rate))
     sender.batch = sender_options.get("batch", sender.batch)
@@ -408,7 +399,7 @@ async def deliver(
     gc.freeze()
     sender.in_flight = sender_options.get("in_flight", sender.in_flight)
     try:
-        await bot.get_me()  # open the connection pool outside the timing
+        await http.send("getMe", {})  # open the connection pool outside the timing
         # Every row falls due at one moment, as a tick leaves them, and the drain starts then.
         due = clock.now() + timedelta(seconds=DUE_MARGIN)
         async with db.sessionmaker() as session:
@@ -426,7 +417,7 @@ async def deliver(
         run.peak_rss_mb = peak_rss_mb()
     finally:
         await limiter.close()
-        await bot.session.close()
+        await http.close()
     run.sent = len(channel.sent_at)
     lags = sorted(at - due.timestamp() for at in channel.sent_at)
     if lags:

@@ -21,7 +21,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.catalog import Catalog, load_catalog
-from bot.channels.sending import BotChannel
+from bot.channels.sending import HttpChannel
 from bot.channels.telegram import Ingest
 from bot.channels.webchat import BotApiServer, Persona
 from bot.clock import Clock, SystemClock
@@ -79,6 +79,7 @@ class App:
         self.leadership = leadership_for(self.engine)
         self.limiter = self._limiter()
         self.sender: Sender | None = None
+        self.outbox_channel: HttpChannel | None = None
         self._outbox_due = asyncio.Event()
         self.webchat: BotApiServer | None = None
         self.bot: Bot | None = None
@@ -151,10 +152,11 @@ class App:
         )
         session.middleware(AnswerTypedLocally())
         self.bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+        self.outbox_channel = HttpChannel(token, api_base)
         self.sender = Sender(
             self.sessionmaker,
             self.clock,
-            BotChannel(self.bot),
+            self.outbox_channel,
             self.limiter,
             on_sent=self._remember_pushed_menu,
             batch=batch_for(self.settings.send_per_second),
@@ -217,6 +219,8 @@ class App:
             await runner.cleanup()
         if self.bot is not None:
             await self.bot.session.close()
+        if self.outbox_channel is not None:
+            await self.outbox_channel.close()
         if self.webchat is not None:
             await self.webchat.stop()
         await self.storage.close()
