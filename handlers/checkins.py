@@ -429,12 +429,19 @@ async def on_comment_asked(
 
 @router.message(StateFilter(Typing.comment), F.text, FREE_TEXT)
 async def on_comment_typed(
-    message: Message, session: AsyncSession, member: Member, clock: Clock, state: FSMContext
+    message: Message,
+    session: AsyncSession,
+    member: Member,
+    clock: Clock,
+    settings: Settings,
+    state: FSMContext,
 ) -> None:
     assert message.text is not None
     checkin_id = int((await state.get_data())["checkin_id"])
     try:
-        found = await service.comment(session, clock, member, checkin_id, message.text)
+        found = await service.comment(
+            session, clock, member, checkin_id, message.text, settings.tz
+        )
     except InvalidInput as error:
         await message.answer(t.problem(error.reason, len(message.text.strip())))
         return

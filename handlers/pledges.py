@@ -173,9 +173,10 @@ async def on_submit(
     session: AsyncSession,
     member: Member,
     clock: Clock,
+    settings: Settings,
     state: FSMContext,
 ) -> None:
-    result = await service.submit(session, clock, member, action.year)
+    result = await service.submit(session, clock, member, action.year, settings.tz)
     await query.answer()
     await _render(query, result, state, note=t.submitted())
 
@@ -251,6 +252,7 @@ async def on_decide(
     session: AsyncSession,
     member: Member,
     clock: Clock,
+    settings: Settings,
     state: FSMContext,
 ) -> None:
     review = await service.for_review(session, member, action.pledge_id)
@@ -266,7 +268,7 @@ async def on_decide(
         return
     try:
         decided = await service.decide(
-            session, clock, member, action.pledge_id, action.version, approve=True
+            session, clock, member, action.pledge_id, action.version, approve=True, tz=settings.tz
         )
     except Expired:
         await show(query, notice(t.decision_stale()), state)
@@ -276,14 +278,26 @@ async def on_decide(
 
 @router.message(StateFilter(Typing.return_comment), F.text, FREE_TEXT)
 async def on_return_comment(
-    message: Message, session: AsyncSession, member: Member, clock: Clock, state: FSMContext
+    message: Message,
+    session: AsyncSession,
+    member: Member,
+    clock: Clock,
+    settings: Settings,
+    state: FSMContext,
 ) -> None:
     assert message.text is not None
     data = await state.get_data()
     pledge_id, version = int(data["pledge_id"]), int(data["version"])
     try:
         decided = await service.decide(
-            session, clock, member, pledge_id, version, approve=False, comment=message.text
+            session,
+            clock,
+            member,
+            pledge_id,
+            version,
+            approve=False,
+            tz=settings.tz,
+            comment=message.text,
         )
     except InvalidInput as error:
         await message.answer(checkin_texts.problem(error.reason, len(message.text.strip())))

@@ -454,7 +454,7 @@ async def view(
 
 
 async def comment(
-    session: AsyncSession, clock: Clock, actor: Member, checkin_id: int, text: str
+    session: AsyncSession, clock: Clock, actor: Member, checkin_id: int, text: str, tz: tzinfo
 ) -> MonthView:
     """Set the secretary's comment (the member's own words are never changed); tell them."""
     row = await session.get(Checkin, checkin_id)
@@ -473,6 +473,7 @@ async def comment(
         row.member_id,
         f"checkin-comment:{row.id}:{int(clock.now().timestamp())}",
         screens.comment_notice(row.month, row.id),
+        tz,
     )
     await session.commit()
     owner = await session.get(Member, row.member_id)

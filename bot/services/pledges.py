@@ -26,6 +26,7 @@ from bot.screens import pledges as screens
 from bot.screens.base import Screen
 from bot.services import access, audit
 from bot.services.preferences import zone_of
+from bot.services.quiet import quiet_of
 from bot.textnorm import fold, has_control_chars, nfc
 from bot.texts import pledges as texts
 from db.models import (
@@ -260,7 +261,9 @@ async def discard(session: AsyncSession, member: Member, year: int) -> None:
     await session.commit()
 
 
-async def submit(session: AsyncSession, clock: Clock, member: Member, year: int) -> PledgeView:
+async def submit(
+    session: AsyncSession, clock: Clock, member: Member, year: int, tz: tzinfo
+) -> PledgeView:
     """Turn the draft into the pledge (a new version), record it, and tell the secretary."""
     draft = await _own_draft(session, member, year)
     items = [Item(a, m) for a, m in draft.data["items"] if a and m]
@@ -299,6 +302,7 @@ async def submit(session: AsyncSession, clock: Clock, member: Member, year: int)
         member,
         f"pledge-submitted:{pledge.id}:{pledge.version}",
         screens.submitted_notice(member.full_name or "", year, pledge.version > 1, member.unit_id),
+        tz,
     )
     audit.record(session, clock, "pledge.submit", actor_member_id=member.id, pledge=pledge.id)
     await session.commit()
@@ -379,6 +383,7 @@ async def decide(
     version: int,
     *,
     approve: bool,
+    tz: tzinfo,
     comment: str | None = None,
 ) -> PledgeView:
     """Approve, or return with a comment, the version the secretary saw; tell the member."""
@@ -400,15 +405,22 @@ async def decide(
         owner.id,
         f"pledge-{event}:{pledge.id}:{pledge.version}",
         screens.decided_notice(pledge.year, approve, note),
+        tz,
     )
     await session.commit()
     return _view(pledge, owner)
 
 
 async def notify_member(
-    session: AsyncSession, clock: Clock, member_id: int, key: str, screen: Screen
+    session: AsyncSession, clock: Clock, member_id: int, key: str, screen: Screen, tz: tzinfo
 ) -> bool:
-    """Queue `screen` to a member's first reachable chat (not sent twice for one key)."""
+    """Queue `screen` to a member's first reachable chat (not sent twice for one key).
+
+    It is not their own answer, so it waits out their quiet hours (in their zone, else `tz`).
+    """
+    member = await session.get(Member, member_id)
+    if member is None:
+        return False
     identity = await session.scalar(
         select(ChannelIdentity)
         .where(ChannelIdentity.member_id == member_id, ChannelIdentity.blocked_at.is_(None))
@@ -426,11 +438,12 @@ async def notify_member(
         member_id=member_id,
         method="sendMessage",
         payload=payload.send_message(identity.chat_id, screen),
+        due_at=quiet_of(member).next_allowed(clock.now().astimezone(zone_of(member, tz))),
     )
 
 
 async def notify_managers(
-    session: AsyncSession, clock: Clock, about: Member, key: str, screen: Screen
+    session: AsyncSession, clock: Clock, about: Member, key: str, screen: Screen, tz: tzinfo
 ) -> None:
     """Queue `screen` to the secretary and deputies of `about`'s cell (not to `about`)."""
     managers = await session.scalars(
@@ -442,7 +455,7 @@ async def notify_managers(
         )
     )
     for manager_id in list(managers):
-        await notify_member(session, clock, manager_id, f"{key}:{manager_id}", screen)
+        await notify_member(session, clock, manager_id, f"{key}:{manager_id}", screen, tz)
 
 
 async def _own_draft(session: AsyncSession, member: Member, year: int) -> Draft:

@@ -293,7 +293,7 @@ async def test_the_secretary_sees_the_month_and_comments_without_changing_the_wo
     seen = await checkins.view(session, clock, cast.chi_thu, TZ, done.checkin_id)
     assert not seen.mine and not seen.can_edit
     commented = await checkins.comment(
-        session, clock, cast.chi_thu, done.checkin_id, "Cố gắng giải quyết dứt điểm"
+        session, clock, cast.chi_thu, done.checkin_id, "Cố gắng giải quyết dứt điểm", TZ
     )
     assert commented.comment == "Cố gắng giải quyết dứt điểm"
     assert commented.answers == done.answers
@@ -306,7 +306,7 @@ async def test_the_secretary_sees_the_month_and_comments_without_changing_the_wo
         with pytest.raises(NotAllowed):
             await checkins.view(session, clock, intruder, TZ, done.checkin_id)
         with pytest.raises(NotAllowed):
-            await checkins.comment(session, clock, intruder, done.checkin_id, "Xem trộm")
+            await checkins.comment(session, clock, intruder, done.checkin_id, "Xem trộm", TZ)
     with pytest.raises(NotAllowed):
         await checkins.cell_month(session, clock, cast.dung, cast.chi_bo_1.id, "2026-11", TZ)
 
@@ -338,7 +338,7 @@ async def test_erasing_keeps_the_cells_counts_and_removes_the_members_words(
     await ready_member(session, clock, cast.an)
     await fill(session, clock, cast.an)
     done = await checkins.submit(session, clock, cast.an, TZ, "2026-11")
-    await checkins.comment(session, clock, cast.chi_thu, done.checkin_id, "Tốt lắm")
+    await checkins.comment(session, clock, cast.chi_thu, done.checkin_id, "Tốt lắm", TZ)
     assert await checkins.erase_my_data(session, clock, cast.an) == 2
     month = await checkins.cell_month(
         session, clock, cast.chi_thu, cast.chi_bo_1.id, "2026-11", TZ

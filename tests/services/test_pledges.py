@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,7 +32,7 @@ async def write_pledge(
         await pledges.write(session, clock, member, 2026, action)
         draft = await pledges.write(session, clock, member, 2026, measure)
     assert draft.step == "review"
-    return await pledges.submit(session, clock, member, 2026)
+    return await pledges.submit(session, clock, member, 2026, TZ)
 
 
 async def test_a_pledge_is_written_submitted_and_approved_with_its_history(
@@ -45,7 +46,7 @@ async def test_a_pledge_is_written_submitted_and_approved_with_its_history(
     draft = await pledges.write(session, clock, cast.an, 2026, MEASURE)
     assert draft.step == "review" and draft.items == (pledges.Item(ACTION, MEASURE),)
 
-    view = await pledges.submit(session, clock, cast.an, 2026)
+    view = await pledges.submit(session, clock, cast.an, 2026, TZ)
     assert view.status is PledgeStatus.SUBMITTED and view.version == 1
     cell, waiting = await pledges.pending(session, cast.chi_thu, cast.chi_bo_1.id)
     assert (cell, [w.member_name for w in waiting]) == ("Chi bộ 1", ["Nguyễn Văn An"])
@@ -53,7 +54,9 @@ async def test_a_pledge_is_written_submitted_and_approved_with_its_history(
     assert f"pledge-submitted:{view.pledge_id}:1:{cast.chi_thu.id}" in keys
 
     clock.move(hours=2)
-    approved = await pledges.decide(session, clock, cast.chi_thu, view.pledge_id, 1, approve=True)
+    approved = await pledges.decide(
+        session, clock, cast.chi_thu, view.pledge_id, 1, approve=True, tz=TZ
+    )
     assert approved.status is PledgeStatus.APPROVED
     found = await pledges.history(session, cast.an, view.pledge_id)
     assert [(r.event, r.actor) for r in found.revisions] == [
@@ -95,7 +98,14 @@ async def test_a_returned_pledge_is_revised_and_an_amendment_shows_what_it_repla
 ) -> None:
     first = await write_pledge(session, clock, cast.an, [(ACTION, MEASURE)])
     returned = await pledges.decide(
-        session, clock, cast.chi_thu, first.pledge_id, 1, approve=False, comment="Ghi rõ số buổi"
+        session,
+        clock,
+        cast.chi_thu,
+        first.pledge_id,
+        1,
+        approve=False,
+        tz=TZ,
+        comment="Ghi rõ số buổi",
     )
     assert returned.status is PledgeStatus.RETURNED and returned.comment == "Ghi rõ số buổi"
     draft = await pledges.start_pledge(session, clock, cast.an, TZ, 2026)
@@ -103,16 +113,16 @@ async def test_a_returned_pledge_is_revised_and_an_amendment_shows_what_it_repla
     await pledges.edit_item(session, clock, cast.an, 2026, 1)
     await pledges.write(session, clock, cast.an, 2026, None)  # keep the action
     await pledges.write(session, clock, cast.an, 2026, "Mỗi tháng ít nhất 8 buổi đọc")
-    second = await pledges.submit(session, clock, cast.an, 2026)
+    second = await pledges.submit(session, clock, cast.an, 2026, TZ)
     assert second.version == 2 and second.comment is None
-    await pledges.decide(session, clock, cast.chi_thu, second.pledge_id, 2, approve=True)
+    await pledges.decide(session, clock, cast.chi_thu, second.pledge_id, 2, approve=True, tz=TZ)
 
     # Amending after approval: the secretary sees the approved items beside the new ones.
     await pledges.start_pledge(session, clock, cast.an, TZ, 2026)
     await pledges.edit_item(session, clock, cast.an, 2026, 2)
     await pledges.write(session, clock, cast.an, 2026, "Không dùng điện thoại khi họp chi bộ")
     await pledges.write(session, clock, cast.an, 2026, "Không lần nào trong cả năm")
-    third = await pledges.submit(session, clock, cast.an, 2026)
+    third = await pledges.submit(session, clock, cast.an, 2026, TZ)
     review = await pledges.for_review(session, cast.chi_thu, third.pledge_id)
     assert review.approved_before == (pledges.Item(ACTION, "Mỗi tháng ít nhất 8 buổi đọc"),)
     assert len(review.pledge.items) == 2
@@ -131,15 +141,15 @@ async def test_only_a_manager_of_the_cell_decides_and_only_on_the_version_seen(
 ) -> None:
     view = await write_pledge(session, clock, cast.an, [(ACTION, MEASURE)])
     with pytest.raises(NotAllowed):
-        await pledges.decide(session, clock, cast.dung, view.pledge_id, 1, approve=True)
+        await pledges.decide(session, clock, cast.dung, view.pledge_id, 1, approve=True, tz=TZ)
     with pytest.raises(NotAllowed):
-        await pledges.decide(session, clock, cast.binh, view.pledge_id, 1, approve=True)
+        await pledges.decide(session, clock, cast.binh, view.pledge_id, 1, approve=True, tz=TZ)
     with pytest.raises(NotAllowed):
         await pledges.history(session, cast.binh, view.pledge_id)
     with pytest.raises(Expired):
-        await pledges.decide(session, clock, cast.chi_thu, view.pledge_id, 0, approve=True)
+        await pledges.decide(session, clock, cast.chi_thu, view.pledge_id, 0, approve=True, tz=TZ)
     with pytest.raises(InvalidInput):  # a return needs a comment
-        await pledges.decide(session, clock, cast.chi_thu, view.pledge_id, 1, approve=False)
+        await pledges.decide(session, clock, cast.chi_thu, view.pledge_id, 1, approve=False, tz=TZ)
 
 
 async def test_a_draft_of_another_year_is_refused(
@@ -151,3 +161,18 @@ async def test_a_draft_of_another_year_is_refused(
         await pledges.write(session, clock, cast.an, 2026, ACTION)  # no draft yet
     refused = await session.scalars(select(AuditEntry.action))
     assert list(refused) == []  # a stale year is not an attack; nothing to audit
+
+
+async def test_a_decision_at_night_waits_for_the_end_of_the_members_quiet_hours(
+    session: AsyncSession, clock: FakeClock, cast: Cast
+) -> None:
+    view = await write_pledge(session, clock, cast.an, [(ACTION, MEASURE)])
+    clock.set(datetime(2026, 11, 20, 23, 10, tzinfo=TZ))  # inside the default 21:30-06:30
+
+    await pledges.decide(session, clock, cast.chi_thu, view.pledge_id, 1, approve=True, tz=TZ)
+
+    notice = await session.scalar(
+        select(OutboxMessage).where(OutboxMessage.key == f"pledge-approved:{view.pledge_id}:1")
+    )
+    assert notice is not None
+    assert notice.due_at == datetime(2026, 11, 21, 6, 30, tzinfo=TZ)
