@@ -393,7 +393,9 @@ async def deliver(
     http = HttpChannel(TOKEN, prepared.base_url)
     channel = TimedChannel(http)
     limiter = await make_limiter(redis_url, rate)
-    sender = Sender(db.sessionmaker, clock, channel, limiter, batch=batch_for(rate))
+    sender = Sender(
+        db.sessionmaker, clock, channel, limiter, batch=batch_for(rate), per_second=rate
+    )
     sender.batch = sender_options.get("batch", sender.batch)
     gc.collect()  # as App.start does: long-lived objects out of the collector's full passes
     gc.freeze()

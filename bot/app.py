@@ -160,6 +160,7 @@ class App:
             self.limiter,
             on_sent=self._remember_pushed_menu,
             batch=batch_for(self.settings.send_per_second),
+            per_second=self.settings.send_per_second,
         )
         return self.bot
 

@@ -39,6 +39,10 @@ BACKOFF_MAX = 600.0
 LONGEST_WAIT = 60.0  # a slot further away than this: the row goes back in line instead
 IN_FLIGHT = 64  # concurrent requests; enough for 1,000 msg/s at 60 ms a round trip
 MARK_WINDOW = timedelta(milliseconds=250)
+# A process that stalls (a garbage collection, a busy CPU) wakes with every slot of the stall
+# overdue at once; sent together they would reach Telegram as a burst it answers with 429s
+# and a pause of a second or more. Past this much burst, late sends are spaced again.
+SMOOTH_BURST = 0.05  # seconds of the rate
 
 
 def batch_for(per_second: float) -> int:
@@ -104,6 +108,7 @@ class Sender:
         on_sent: OnSent | None = None,
         in_flight: int = IN_FLIGHT,
         batch: int = 200,
+        per_second: float | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.clock = clock
@@ -114,6 +119,9 @@ class Sender:
         self.batch = batch
         # When a 429 paused the bot: a send whose slot was handed out before it waits again.
         self._paused_until = datetime.min.replace(tzinfo=UTC)
+        # This process's own pace (None: sends go at their slots, however late).
+        self._spacing = timedelta(seconds=1 / per_second) if per_second else None
+        self._smooth_at = datetime.min.replace(tzinfo=UTC)
 
     async def drain(self) -> Report:
         """Send every row that is due now; return what happened."""
@@ -161,6 +169,9 @@ class Sender:
     ) -> Sent:
         try:
             await self.clock.sleep_until(at)
+            held = self._held_back()
+            if held is not None:
+                await self.clock.sleep_until(held)
             if self.clock.now() < self._paused_until:
                 report.deferred += 1
                 again = outbox.Outcome(
@@ -181,6 +192,17 @@ class Sender:
             return row, await self._outcome(row, outcome), outcome.result
         finally:
             slots.release()
+
+    def _held_back(self) -> datetime | None:
+        """When a send that is due now may go without bursting past this process's rate
+        (None: at once). A token bucket holding SMOOTH_BURST seconds of the rate."""
+        if self._spacing is None:
+            return None
+        now = self.clock.now()
+        start = max(self._smooth_at, now)
+        self._smooth_at = start + self._spacing
+        at = start - timedelta(seconds=SMOOTH_BURST)
+        return at if at > now else None
 
     async def _outcome(self, row: outbox.Claimed, outcome: Outcome) -> outbox.Outcome:
         now = self.clock.now()

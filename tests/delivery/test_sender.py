@@ -214,3 +214,31 @@ async def test_counts_give_the_oldest_due_row(
     assert counts.by_status["pending"] == 2
     assert counts.oldest_pending is not None
     assert abs(counts.oldest_pending - due) < timedelta(seconds=1)
+
+
+class Stalling(Scripted):
+    """A channel whose first send stalls the process for a second, as a busy CPU would."""
+
+    async def send(self, method: str, payload: dict[str, Any]) -> Outcome:
+        outcome = await super().send(method, payload)
+        if len(self.calls) == 1:
+            self.clock.move(seconds=1)
+        return outcome
+
+
+@pytest.mark.parametrize("paced", [True, False])
+async def test_after_a_stall_the_overdue_sends_are_spaced_not_burst(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock, paced: bool
+) -> None:
+    await enqueue(sessionmaker, clock, *range(1, 41))
+    channel = Stalling(clock)
+    limiter = MemoryLimiter(Limits(per_second=30), now=lambda: clock.now().timestamp())
+    sender = Sender(sessionmaker, clock, channel, limiter, per_second=30 if paced else None)
+
+    report = await sender.drain()
+
+    assert report.sent == 40
+    times = [t for t, _, _ in channel.calls]
+    densest = max(sum(1 for t in times if start <= t < start + 0.2) for start in times)
+    # 0.2 s of the rate is 6 sends, plus the 0.05 s burst allowance (1.5).
+    assert (densest <= 8) is paced
