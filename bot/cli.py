@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from bot.cli_quiz import quiz_app
 from bot.clock import SystemClock
 from bot.logs import setup_logging
 from bot.settings import Settings
@@ -32,6 +33,7 @@ app.add_typer(inbox_app, name="inbox")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(content_app, name="content")
 app.add_typer(theme_app, name="theme")
+app.add_typer(quiz_app, name="quiz")
 
 
 def _settings() -> Settings:

@@ -19,6 +19,7 @@ from handlers import (
     onboarding,
     pledges,
     quiz,
+    quiz_import,
     reminders,
     search,
     settings,
@@ -39,6 +40,7 @@ ORDER = (
     announce,
     reminders,
     cell,
+    quiz_import,
     fallback,
 )
 

@@ -25,12 +25,14 @@ from db.models.pledges import (
     SkippedMonth,
 )
 from db.models.quiz import QuizAnswer, QuizCard, QuizRound
+from db.models.quiz_banks import BankStatus, QuizBank, QuizBankQuestion
 from db.models.reminders import ReminderRule
 from db.models.search import Passage
 
 __all__ = [
     "Announcement",
     "AuditEntry",
+    "BankStatus",
     "ChannelIdentity",
     "Checkin",
     "CheckinAnswer",
@@ -52,6 +54,8 @@ __all__ = [
     "PledgeRevision",
     "PledgeStatus",
     "QuizAnswer",
+    "QuizBank",
+    "QuizBankQuestion",
     "QuizCard",
     "QuizRound",
     "Rating",
