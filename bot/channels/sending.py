@@ -35,7 +35,7 @@ class HttpChannel:
     ) -> None:
         self._token = token
         self._url = f"{(base or TELEGRAM).rstrip('/')}/bot{token}/"
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self.timeout = timeout
         self._connections = connections
         self._session: aiohttp.ClientSession | None = None
 
@@ -47,7 +47,9 @@ class HttpChannel:
         except (TypeError, ValueError) as error:
             return Outcome(Result.FAILED, error=str(error)[:_ERROR_MAX])
         try:
-            async with self._open().post(self._url + method, data=body, headers=_JSON) as answer:
+            async with self._open().post(
+                self._url + method, data=body, headers=_JSON, timeout=self._timeout
+            ) as answer:
                 status, raw = answer.status, await answer.read()
         except aiohttp.ClientConnectorError as error:
             # The connection was never made, so Telegram never saw the request.
@@ -57,6 +59,14 @@ class HttpChannel:
             return Outcome(Result.UNKNOWN, error=self._masked(error) or type(error).__name__)
         return outcome_of(status, raw)
 
+    @property
+    def timeout(self) -> float:
+        return self._timeout.total or TIMEOUT
+
+    @timeout.setter
+    def timeout(self, seconds: float) -> None:
+        self._timeout = aiohttp.ClientTimeout(total=seconds)
+
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
@@ -65,8 +75,7 @@ class HttpChannel:
     def _open(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                timeout=self._timeout,
-                connector=aiohttp.TCPConnector(limit=self._connections),
+                connector=aiohttp.TCPConnector(limit=self._connections)
             )
         return self._session
 

@@ -132,8 +132,9 @@ async def test_telegrams_429_waits_retry_after_and_sends_once(
 async def test_an_unknown_outcome_is_never_sent_blindly_again(
     app: App, server: BotApiServer, clock: FakeClock, cast: Cast, session: AsyncSession
 ) -> None:
-    assert app.bot is not None
-    app.bot.session.timeout = 0.2  # the answer comes after the client gave up: it may have arrived
+    assert app.outbox_channel is not None
+    # The answer comes after the client gave up: it may have arrived.
+    app.outbox_channel.timeout = 0.2
     server.faults.fail("sendMessage", "slow", chat_id=102, delay=1.0)
     clock.set(at(20, 0))
     await app.tick()
