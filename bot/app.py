@@ -21,6 +21,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.catalog import Catalog, load_catalog
+from bot.channels.group import BotGroup
 from bot.channels.sending import HttpChannel
 from bot.channels.telegram import Ingest
 from bot.channels.webchat import BotApiServer, Persona
@@ -28,6 +29,7 @@ from bot.clock import Clock, SystemClock
 from bot.delivery import inbox, jobs, outbox
 from bot.delivery.leader import leadership_for
 from bot.delivery.outbox import Claimed
+from bot.delivery.quiz_night_runner import NightRunner
 from bot.delivery.ratelimit import Limits, MemoryLimiter, RateLimiter, limiter_for
 from bot.delivery.sender import Report, Sender, batch_for
 from bot.delivery.worker import InboxWorker
@@ -83,6 +85,7 @@ class App:
         self._outbox_due = asyncio.Event()
         self.webchat: BotApiServer | None = None
         self.bot: Bot | None = None
+        self.nights: NightRunner | None = None  # quiz nights in groups, made with the bot
         self._tasks: list[asyncio.Task[Any]] = []
         self._runners: list[web.AppRunner] = []
 
@@ -108,6 +111,9 @@ class App:
                 await outbox.stuck_sending(db, self.clock, timedelta(0))
                 await outbox.release_leases(db)
         self._tasks.append(asyncio.create_task(self._send_forever(), name="sender"))
+        assert self.nights is not None
+        if await self.leadership.leads():  # one process picks up the running quiz nights
+            await self.nights.resume()
         self.scheduler.add_job(
             self.schedule,
             "interval",
@@ -152,6 +158,15 @@ class App:
         )
         session.middleware(AnswerTypedLocally())
         self.bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+        self.nights = NightRunner(
+            self.sessionmaker,
+            self.clock,
+            BotGroup(self.bot),
+            self.limiter,
+            self.settings.tz,
+            on_enqueued=self._outbox_due.set,
+        )
+        self.dp["nights"] = self.nights
         self.outbox_channel = HttpChannel(token, api_base)
         self.sender = Sender(
             self.sessionmaker,
@@ -211,6 +226,8 @@ class App:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await self.leadership.release()
+        if self.nights is not None:
+            await self.nights.stop()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

@@ -20,6 +20,7 @@ from handlers import (
     pledges,
     quiz,
     quiz_import,
+    quiz_nights,
     reminders,
     search,
     settings,
@@ -28,6 +29,7 @@ from handlers import (
 
 ORDER = (
     errors,
+    quiz_nights,  # group chats and its own buttons only; before the private-chat features
     start,
     onboarding,
     pledges,

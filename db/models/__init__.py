@@ -26,6 +26,13 @@ from db.models.pledges import (
 )
 from db.models.quiz import QuizAnswer, QuizCard, QuizRound
 from db.models.quiz_banks import BankStatus, QuizBank, QuizBankQuestion
+from db.models.quiz_nights import (
+    QuizNight,
+    QuizNightAnswer,
+    QuizNightHost,
+    QuizNightPlayer,
+    QuizNightQuestion,
+)
 from db.models.reminders import ReminderRule
 from db.models.search import Passage
 
@@ -57,6 +64,11 @@ __all__ = [
     "QuizBank",
     "QuizBankQuestion",
     "QuizCard",
+    "QuizNight",
+    "QuizNightAnswer",
+    "QuizNightHost",
+    "QuizNightPlayer",
+    "QuizNightQuestion",
     "QuizRound",
     "Rating",
     "ReminderRule",

@@ -1,0 +1,246 @@
+"""Runs quiz nights: one task a running night asks each question, closes it on time, posts the
+results and moves on; on start-up every running night is picked up again from the database.
+
+Every state change is committed before the next message, so a restart repeats at most the one
+message being sent at the moment of the crash. What a night posts to its group, per question:
+the question (a quiz poll or a message with buttons) and one results message, plus one edit
+removing a button question's buttons. With at least 10 s a question, GRACE and PAUSE, that is
+at most 2 messages every 14 s (under 9 a minute) against Telegram's 20 a minute in a group;
+every send still reserves its slot from the app's rate limiter (shared with the outbox sender,
+and through Redis with other processes) so a burst of nights in one group cannot exceed it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.delivery.ratelimit import RateLimiter
+from bot.screens import quiz_nights as screens
+from bot.screens.base import Screen
+from bot.services import night_play as play
+from bot.services import night_restarts, night_results
+from bot.texts import quiz_nights as t
+from db.models.quiz_nights import FINISHED, RUNNING
+
+log = logging.getLogger(__name__)
+# Poll answers on their way when Telegram closes the poll still count: they are let in this
+# long after the deadline before the question is closed.
+GRACE = timedelta(seconds=1.5)
+PAUSE = timedelta(seconds=3)  # to read the results (or the start) before the next question
+RETRY = 3.0  # seconds before trying a failed step again
+
+
+class SendFailed(Exception):
+    """A group send did not go through; `retry_after` when Telegram said how long to wait."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class SentPoll:
+    message_id: int
+    poll_id: str
+
+
+class GroupPort(Protocol):
+    """What a night needs from the chat: implemented over the Bot API in bot/channels."""
+
+    async def send_poll(self, chat_id: int, poll: screens.PollSpec) -> SentPoll: ...
+
+    async def send(self, chat_id: int, screen: Screen) -> int: ...
+
+    async def edit(self, chat_id: int, message_id: int, screen: Screen) -> None: ...
+
+
+class NightRunner:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        port: GroupPort,
+        limiter: RateLimiter,
+        default_tz: tzinfo,
+        on_enqueued: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._clock = clock
+        self._port = port
+        self._limiter = limiter
+        self._tz = default_tz
+        self._on_enqueued = on_enqueued
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._wake: dict[int, asyncio.Event] = {}
+        # A poll is visible to the group before its id is stored; an answer in that gap waits.
+        self._polls_in_flight = 0
+        self._poll_stored = asyncio.Event()
+        self.background = True  # handler tests turn it off and call step() themselves
+
+    def launch(self, night_id: int) -> None:
+        """Run a night in the background (or wake its task if it runs already)."""
+        if not self.background:
+            return
+        task = self._tasks.get(night_id)
+        if task is not None and not task.done():
+            self._wake.setdefault(night_id, asyncio.Event()).set()
+            return
+        self._tasks[night_id] = asyncio.create_task(self._run(night_id), name=f"night-{night_id}")
+
+    async def resume(self) -> list[int]:
+        """After a start: continue each running night, or close it, saying so in the group."""
+        async with self._sessionmaker() as session:
+            found = await night_restarts.running_nights(session)
+        for night_id in found:
+            try:
+                await self._announce_resume(night_id)
+            except Exception:
+                log.exception("could not resume quiz night", extra={"night_id": night_id})
+            self.launch(night_id)
+        return found
+
+    async def stop(self) -> None:
+        for task in self._tasks.values():
+            task.cancel()
+        for task in self._tasks.values():
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+
+    async def step(self, night_id: int) -> datetime | None:
+        """Do the night's next due thing; return when to come back (None: nothing left)."""
+        async with self._sessionmaker() as session:
+            now = self._clock.now()
+            at = await play.step(session, night_id)
+            if at is None or at.status not in (RUNNING, FINISHED):
+                return None
+            if at.status == FINISHED:
+                if not at.podium_sent:
+                    await self._post_podium(session, night_id, at.chat_id)
+                return None
+            if at.asked_at is None:
+                ready = at.settled_at + PAUSE if at.settled_at else now
+                if now < ready:
+                    return ready
+                asking = await play.asking(session, night_id)
+                closes = await self._ask(session, asking, at.chat_id)
+                return closes + GRACE
+            if at.closed_at is None:
+                assert at.closes_at is not None
+                if now < at.closes_at + GRACE:
+                    return at.closes_at + GRACE
+                await play.close_question(session, self._clock, night_id)
+                return now
+            if not at.results_sent:
+                await self._post_results(session, night_id, at)
+                return now
+            await play.advance(session, self._clock, night_id)
+            return now
+
+    async def _run(self, night_id: int) -> None:
+        while True:
+            try:
+                at = await self.step(night_id)
+            except SendFailed as failed:
+                log.warning("quiz night send failed", extra={"night_id": night_id})
+                if failed.retry_after:
+                    await self._limiter.pause(failed.retry_after)
+                at = self._clock.now() + timedelta(seconds=failed.retry_after or RETRY)
+            except Exception:  # a database hiccup must not end the night silently
+                log.exception("quiz night step failed", extra={"night_id": night_id})
+                at = self._clock.now() + timedelta(seconds=RETRY)
+            if at is None:
+                self._tasks.pop(night_id, None)
+                return
+            if at > self._clock.now():
+                await self._sleep(night_id, at)
+
+    async def _sleep(self, night_id: int, until: datetime) -> None:
+        """Sleep until `until`, or until launch() wakes the night (the host stopped it)."""
+        wake = self._wake.setdefault(night_id, asyncio.Event())
+        sleeper = asyncio.ensure_future(self._clock.sleep_until(until))
+        waker = asyncio.ensure_future(wake.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeper, waker):
+                task.cancel()
+            wake.clear()
+
+    def sending_poll(self) -> bool:
+        """Whether a poll was sent and its id is not stored yet (in this process)."""
+        return self._polls_in_flight > 0
+
+    async def poll_stored(self, timeout: float) -> None:  # noqa: ASYNC109
+        """Wait (at most `timeout` real seconds) until the poll being sent is stored."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._poll_stored.wait(), timeout)
+
+    async def _ask(self, session: AsyncSession, q: play.Asking, chat_id: int) -> datetime:
+        await self._slot(chat_id)
+        if q.as_poll:
+            self._polls_in_flight += 1
+            self._poll_stored.clear()
+            try:
+                sent = await self._port.send_poll(chat_id, screens.poll(q))
+                return await play.mark_asked(
+                    session, self._clock, q.night_id, sent.message_id, sent.poll_id
+                )
+            finally:
+                self._polls_in_flight -= 1
+                if not self._polls_in_flight:
+                    self._poll_stored.set()
+        message_id = await self._port.send(chat_id, screens.button_question(q))
+        return await play.mark_asked(session, self._clock, q.night_id, message_id, None)
+
+    async def _post_results(self, session: AsyncSession, night_id: int, at: play.Step) -> None:
+        asking = await play.asking(session, night_id)
+        if not asking.as_poll:
+            question = await play.question_message(session, night_id)
+            if question is not None:
+                # Edits are not new messages, but are paced like them to be safe.
+                await self._slot(at.chat_id)
+                with contextlib.suppress(SendFailed):  # too old to edit: the buttons refuse
+                    await self._port.edit(at.chat_id, question, screens.time_up(asking))
+        result = await play.result(session, night_id, at.position)
+        await self._slot(at.chat_id)
+        message_id = await self._port.send(at.chat_id, screens.results(result))
+        await play.mark_results_sent(session, night_id, message_id)
+
+    async def _post_podium(self, session: AsyncSession, night_id: int, chat_id: int) -> None:
+        podium = await play.podium(session, night_id)
+        await self._slot(chat_id)
+        message_id = await self._port.send(chat_id, screens.podium(podium))
+        await play.mark_podium_sent(session, night_id, message_id)
+        pages = screens.full_results(podium)
+        await night_results.enqueue_results(session, self._clock, self._tz, night_id, pages)
+        await session.commit()
+        self._on_enqueued()
+
+    async def _announce_resume(self, night_id: int) -> None:
+        async with self._sessionmaker() as session:
+            decision = await night_restarts.resume(session, self._clock, night_id)
+            at = await play.step(session, night_id)
+        if at is None or decision == "done":
+            return
+        text = t.resumed(at.position + 1) if decision == "continue" else t.closed_after_restart()
+        await self._slot(at.chat_id)
+        await self._port.send(at.chat_id, Screen(text))
+
+    async def pace(self, chat_id: int) -> None:
+        """Wait for a slot of the group's budget (for handlers posting in a night's group)."""
+        await self._slot(chat_id)
+
+    async def _slot(self, chat_id: int) -> None:
+        delay = await self._limiter.reserve(chat_id)
+        if delay > 0:
+            await self._clock.sleep(delay)

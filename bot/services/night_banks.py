@@ -1,0 +1,79 @@
+"""The banks a quiz night may use, whatever they come from, in one shape.
+
+The one adapter between quiz nights and question banks: the shipped content banks today; a
+unit's imported (Excel) banks join here without touching the night's logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.catalog import Catalog
+from bot.quiz_models import FACTS, Question
+from bot.quizbank import QuizBanks
+from bot.texts import quiz_nights as t
+
+CONTENT_PREFIX = "c:"  # bank_key of a shipped content bank: "c:<bank id>"
+
+
+@dataclass(frozen=True)
+class NightQuestion:
+    id: str
+    text: str
+    options: tuple[str, ...]
+    correct: int  # 1-based
+    explanation: str
+    citation: str  # where the passage is from, for the group to read
+    passage: str
+
+
+@dataclass(frozen=True)
+class NightBank:
+    key: str  # stored as quiz_nights.bank_key
+    title: str
+    questions: tuple[NightQuestion, ...]
+
+
+async def selectable_banks(
+    session: AsyncSession, banks: QuizBanks, catalog: Catalog, unit_id: int
+) -> list[NightBank]:
+    """Return every bank the cell's host may choose for a night, content banks first."""
+    found = [
+        NightBank(
+            CONTENT_PREFIX + bank.id,
+            bank.title,
+            tuple(_content_question(q, catalog) for q in bank.questions),
+        )
+        for bank in banks.banks.values()
+    ]
+    # Imported banks (bot.services.quiz_banks.published_banks) are added here once published.
+    return found
+
+
+async def find_bank(
+    session: AsyncSession, banks: QuizBanks, catalog: Catalog, unit_id: int, key: str
+) -> NightBank | None:
+    """Return the bank stored as `key`, if the cell may still use it."""
+    return next(
+        (b for b in await selectable_banks(session, banks, catalog, unit_id) if b.key == key),
+        None,
+    )
+
+
+def _content_question(question: Question, catalog: Catalog) -> NightQuestion:
+    work = catalog.works.get(question.work)
+    if question.work == FACTS or work is None:
+        citation = t.FACTS_CITATION
+    else:
+        citation = f"{work.title}{f', {work.citation}' if work.citation else ''}"
+    return NightQuestion(
+        question.id,
+        question.question,
+        question.options,
+        question.correct,
+        question.explanation,
+        citation,
+        question.passage,
+    )

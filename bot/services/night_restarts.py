@@ -1,0 +1,51 @@
+"""Quiz nights after a restart: which to pick up, and whether to continue or close them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.errors import NotFound
+from bot.services.quiz_nights import close_early
+from db.models.quiz_nights import FINISHED, RUNNING, QuizNight, QuizNightQuestion
+
+# After a restart, a night whose question should have closed more than this long ago is closed
+# with the results so far rather than continued: the group has moved on.
+RESUME_WITHIN = timedelta(minutes=10)
+
+
+async def running_nights(session: AsyncSession) -> list[int]:
+    """Return the nights to pick up after a restart (running, or finished but not announced)."""
+    rows = await session.scalars(
+        select(QuizNight.id).where(
+            (QuizNight.status == RUNNING)
+            | ((QuizNight.status == FINISHED) & QuizNight.podium_message_id.is_(None))
+        )
+    )
+    return list(rows)
+
+
+async def resume(
+    session: AsyncSession, clock: Clock, night_id: int
+) -> Literal["continue", "closed", "done"]:
+    """After a restart: continue a night, or close it with the results so far. Commits.
+
+    "done": nothing to say (it had finished already)."""
+    night = await session.get(QuizNight, night_id, populate_existing=True)
+    if night is None:
+        raise NotFound("quiz night")
+    if night.status != RUNNING:
+        return "done"
+    question = await session.get(QuizNightQuestion, (night.id, night.position))
+    since = (question.closes_at if question else None) or night.started_at or night.created_at
+    if clock.now() - since > RESUME_WITHIN:
+        await close_early(session, clock.now(), night)
+        await session.commit()
+        return "closed"
+    night.resumed_count += 1
+    await session.commit()
+    return "continue"

@@ -1,0 +1,204 @@
+"""Quiz nights through the real dispatcher, in a group chat on the fake Bot API server.
+
+The runner's background task is off: each test moves the night with `app.nights.step` and
+the FakeClock, so nothing depends on real time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import App
+from bot.channels.webchat import BotApiServer
+from bot.screens.quiz_nights import NightAnswer
+from bot.texts import common
+from bot.texts import quiz_nights as t
+from db.models.quiz_nights import QuizNight, QuizNightPlayer, QuizNightQuestion
+from tests.fakes.clock import FakeClock
+from tests.pilot import PilotFactory
+
+GROUP = -200_001
+THU, AN, BINH, CUONG, EM = 101, 102, 103, 104, 900
+
+
+@pytest.fixture(autouse=True)
+def _group(server: BotApiServer, app: App) -> None:
+    server.add_group(GROUP, "Chi bộ 1", [THU, AN, BINH, CUONG, EM], admin_ids=[THU])
+    assert app.nights is not None
+    app.nights.background = False
+
+
+def bot_texts(server: BotApiServer) -> list[str]:
+    return [m.get("text", "") for m in server.messages(GROUP) if m["from"]["is_bot"]]
+
+
+def lobby_buttons(server: BotApiServer) -> list[str]:
+    lobby = next(m for m in server.messages(GROUP) if "Bộ câu hỏi" in m.get("text", ""))
+    rows = lobby.get("reply_markup", {}).get("inline_keyboard", [])
+    return [b["text"] for row in rows for b in row]
+
+
+def last_alert(server: BotApiServer) -> str | None:
+    answers = server.callback_answers(GROUP)
+    return answers[-1].text if answers else None
+
+
+async def open_and_start(app: App, server: BotApiServer, pilot_for: PilotFactory) -> int:
+    thu = pilot_for(THU, chat_id=GROUP)
+    await thu.send("/doivui")
+    assert "Hội thi tìm hiểu" in thu.text()
+    for user in (AN, BINH):
+        await pilot_for(user, chat_id=GROUP).press(t.JOIN)
+    await thu.press(t.START)
+    async with app.sessionmaker() as session:
+        night_id = await session.scalar(select(QuizNight.id).where(QuizNight.chat_id == GROUP))
+    assert night_id is not None
+    return night_id
+
+
+async def step(app: App, night_id: int, clock: FakeClock, *, move: bool = True) -> None:
+    """One step of the runner; then the clock moves to when it wants to come back."""
+    assert app.nights is not None
+    at = await app.nights.step(night_id)
+    if move and at is not None and at > clock.now():
+        clock.set(at)
+
+
+def poll_of(server: BotApiServer) -> dict[str, Any]:
+    polls: list[dict[str, Any]] = [m["poll"] for m in server.messages(GROUP) if "poll" in m]
+    assert polls, bot_texts(server)
+    return polls[-1]
+
+
+async def test_a_night_in_the_group_from_lobby_to_podium(
+    app: App, server: BotApiServer, pilot_for: PilotFactory, clock: FakeClock
+) -> None:
+    night_id = await open_and_start(app, server, pilot_for)
+    assert "Hội thi đã bắt đầu" in bot_texts(server)[0]
+    await step(app, night_id, clock)  # a pause to get ready
+    await step(app, night_id, clock, move=False)  # the first question: a quiz poll
+    call = server.calls_to("sendPoll")[-1].params
+    assert (call["type"], call["is_anonymous"], call["open_period"]) == ("quiz", False, 20)
+    poll = poll_of(server)
+    correct = poll["correct_option_ids"][0]
+    clock.move(seconds=4)
+    answered = await server.user_answers_poll(AN, poll["id"], [correct])
+    await app.handle(answered)
+    await app.handle(answered)  # delivered twice: counted once
+    await app.handle(await server.user_answers_poll(BINH, poll["id"], [(correct + 1) % 2]))
+    for _ in range(3):  # close, results, next
+        await step(app, night_id, clock)
+    results = bot_texts(server)[-1]
+    assert "Đã trả lời: 2/2 người." in results
+    assert "📜 Đoạn trích" in results
+    assert "1. An — 180 điểm" in results
+    async with app.sessionmaker() as session:
+        await session.execute(update(QuizNight).values(question_count=2))
+        await session.commit()
+    for _ in range(8):
+        await step(app, night_id, clock)
+    assert "Hội thi kết thúc" in bot_texts(server)[-1]
+    assert "🥇 An — " in bot_texts(server)[-1]
+
+
+async def test_buttons_when_options_are_too_long_first_press_counts(
+    app: App, server: BotApiServer, pilot_for: PilotFactory, clock: FakeClock
+) -> None:
+    night_id = await open_and_start(app, server, pilot_for)
+    async with app.sessionmaker() as session:
+        await session.execute(
+            update(QuizNightQuestion)
+            .where(QuizNightQuestion.night_id == night_id, QuizNightQuestion.position == 0)
+            .values(options=["Ngắn", "D" * 150], correct=2, as_poll=False)
+        )
+        await session.commit()
+    await step(app, night_id, clock)
+    await step(app, night_id, clock, move=False)
+    assert server.calls_to("sendPoll") == []
+    an = pilot_for(AN, chat_id=GROUP)
+    assert an.buttons() == ["A", "B"]
+    await an.press("B")
+    assert last_alert(server) == t.answered_ok()
+    await an.press("A")
+    assert last_alert(server) == t.refused("answered")
+    await pilot_for(CUONG, chat_id=GROUP).press("B")
+    assert last_alert(server) == t.refused("other_cell")
+    await an.forge(NightAnswer(night_id + 7, 0, 2).pack())
+    assert last_alert(server) == t.refused("not_open")
+    clock.move(seconds=25)
+    await pilot_for(BINH, chat_id=GROUP).press("B")
+    assert last_alert(server) == t.refused("late")
+    async with app.sessionmaker() as session:
+        player = await session.get(QuizNightPlayer, (night_id, AN))
+        assert player is not None and player.answered_count == 1 and player.score > 100
+        binh = await session.get(QuizNightPlayer, (night_id, BINH))
+        assert binh is not None and binh.answered_count == 0
+
+
+async def test_only_the_host_or_secretary_sets_up_starts_and_stops(
+    app: App, server: BotApiServer, pilot_for: PilotFactory
+) -> None:
+    an = pilot_for(AN, chat_id=GROUP)
+    await an.send("/doivui")
+    assert an.text() == t.refused("not_host")
+    thu = pilot_for(THU, chat_id=GROUP)
+    await thu.send("/doivui")
+    await an.press(t.START)
+    assert last_alert(server) == t.refused("not_host")
+    await an.press(t.count_label(10))
+    assert last_alert(server) == t.refused("not_host")
+    await an.send("/dungdoivui")
+    assert an.text() == t.refused("not_host")
+    await thu.press(t.count_label(10))
+    assert t.count_label(15) in lobby_buttons(server)
+    await thu.press(t.CHOOSE_BANK)
+    assert t.choose_bank() in bot_texts(server)
+    await thu.press(t.BACK)
+    await thu.send("/dungdoivui")
+    assert thu.text() == t.cancelled()
+
+
+async def test_guests_play_only_when_the_host_allows(
+    app: App, server: BotApiServer, pilot_for: PilotFactory
+) -> None:
+    thu = pilot_for(THU, chat_id=GROUP)
+    await thu.send("/doivui")
+    em = pilot_for(EM, chat_id=GROUP)
+    await em.press(t.JOIN)
+    assert last_alert(server) == t.refused("guests_off")
+    await thu.press(t.guests_label(False))
+    await em.press(t.JOIN)
+    assert last_alert(server) == t.joined(1)
+
+
+async def test_the_secretary_names_a_host_by_replying(
+    app: App, server: BotApiServer, pilot_for: PilotFactory, session: AsyncSession
+) -> None:
+    said = await server.user_sends_text(BINH, "Em xin dẫn hội thi", chat_id=GROUP)
+    message = server.world.add_message(
+        server.world.chat(GROUP),
+        server.world.user(THU),
+        text="/nguoidan",
+        entities=[{"type": "bot_command", "offset": 0, "length": 9}],
+        reply_to_message=said["message"],
+    )
+    await app.handle(server.delivery.enqueue({"message": message}))
+    assert bot_texts(server)[-1] == t.host_named("Lê Thị Bình")
+    binh = pilot_for(BINH, chat_id=GROUP)
+    await binh.send("/doivui")
+    assert "Hội thi tìm hiểu" in binh.text()
+
+
+async def test_group_chatter_gets_no_answer_and_private_doivui_points_to_the_group(
+    app: App, server: BotApiServer, pilot_for: PilotFactory
+) -> None:
+    await pilot_for(AN, chat_id=GROUP).send("Chào cả nhà")
+    assert bot_texts(server) == []
+    an = pilot_for(AN)
+    await an.send("/doivui")
+    assert an.text() == t.group_only()
+    assert common.private_only() not in bot_texts(server)
