@@ -12,6 +12,7 @@ from handlers import (
     announce,
     cell,
     checkins,
+    digest,
     errors,
     fallback,
     lessons,
@@ -43,6 +44,7 @@ ORDER = (
     reminders,
     cell,
     quiz_import,
+    digest,
     fallback,
 )
 

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalog import Catalog
 from bot.clock import Clock
-from bot.delivery import checkin_jobs, outbox, payload, reminder_jobs
+from bot.delivery import checkin_jobs, digest_jobs, outbox, payload, reminder_jobs
 from bot.errors import NotFound
 from bot.screens import lessons as screens
 from bot.services import daily, lessons
@@ -63,6 +63,7 @@ async def schedule(
     added = await enqueue_daily_lessons(sessionmaker, clock, tz, catalog)
     added += await checkin_jobs.enqueue_checkin_invitations(sessionmaker, clock, tz, calendar)
     added += await reminder_jobs.enqueue_reminders(sessionmaker, clock, tz, calendar, catalog)
+    added += await digest_jobs.enqueue_digests(sessionmaker, clock, tz)
     async with sessionmaker() as session:
         await outbox.stuck_sending(session, clock)
     return added

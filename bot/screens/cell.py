@@ -10,7 +10,7 @@ from bot.actions import Action
 from bot.screens.announce import AnnouncementReport, StartAnnouncement
 from bot.screens.base import Button, Screen, column, esc
 from bot.screens.checkins import CellCheckins
-from bot.screens.menus import OpenMenu, OpenReminders
+from bot.screens.menus import OpenDigest, OpenMenu, OpenReminders
 from bot.screens.quiz_import import ImportHelp
 from bot.services.cells import CellOverview
 from bot.services.invites import CreatedInvite
@@ -18,6 +18,7 @@ from bot.texts import announce as announce_texts
 from bot.texts import cell as t
 from bot.texts import checkins as checkin_texts
 from bot.texts import common
+from bot.texts import digest as digest_texts
 from bot.texts import quiz_import as quiz_import_texts
 from bot.texts import reminders as reminder_texts
 
@@ -42,6 +43,7 @@ def cell_menu(overview: CellOverview) -> Screen:
             Button(announce_texts.MENU_ANNOUNCE, StartAnnouncement(overview.unit_id)),
             Button(announce_texts.MENU_REPORT, AnnouncementReport(overview.unit_id)),
             Button(checkin_texts.MENU_CELL_CHECKINS, CellCheckins(overview.unit_id)),
+            Button(digest_texts.MENU_CELL, OpenDigest(overview.unit_id)),
             Button(reminder_texts.MENU, OpenReminders(overview.unit_id)),
             Button(quiz_import_texts.MENU_IMPORT, ImportHelp(overview.unit_id)),
             Button(common.MENU_MAIN, OpenMenu()),

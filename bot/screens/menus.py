@@ -7,7 +7,7 @@ from typing import Literal
 
 from bot.actions import Action
 from bot.screens.base import Button, Screen, column, esc
-from bot.texts import checkins, common, lessons, pledges, quiz, search, settings
+from bot.texts import checkins, common, digest, lessons, pledges, quiz, search, settings
 from bot.texts import reminders as reminder_texts
 
 
@@ -47,6 +47,16 @@ class OpenReminders(Action, prefix="rem"):
 
 
 @dataclass(frozen=True)
+class OpenDigest(Action, prefix="dg"):
+    unit_id: int
+
+
+@dataclass(frozen=True)
+class OpenRollup(Action, prefix="dgr"):
+    unit_id: int
+
+
+@dataclass(frozen=True)
 class OpenPledge(Action, prefix="pl"):
     pass
 
@@ -81,6 +91,7 @@ def main_menu(
     if committee:
         buttons.append(Button(lessons.MENU_THEME, ChooseThemes()))
         buttons.append(Button(reminder_texts.MENU_COMMITTEE, OpenReminders(unit_id)))
+        buttons.append(Button(digest.MENU_COMMITTEE, OpenRollup(unit_id)))
     buttons.append(Button(settings.MENU_SETTINGS, OpenSettings()))
     buttons.append(Button(common.MENU_HELP, OpenHelp()))
     return Screen(common.main_menu(esc(full_name), esc(cell_name)), column(*buttons))

@@ -9,6 +9,7 @@ from db.models.delivery import (
     OutboxMessage,
     OutboxStatus,
 )
+from db.models.digests import DigestSettings
 from db.models.lessons import LessonRead, UnitTheme
 from db.models.members import ChannelIdentity, Invite, Member, MemberStatus, Role, Unit, UnitKind
 from db.models.pledges import (
@@ -45,6 +46,7 @@ __all__ = [
     "CheckinAnswer",
     "CheckinSettings",
     "ConversationState",
+    "DigestSettings",
     "Draft",
     "Exemption",
     "InboxStatus",

@@ -51,6 +51,8 @@ async def test_a_secretary_announces_and_members_get_it_once_as_typed(
         assert copy.startswith("📣 Thông báo của Chi bộ 1")
         assert "<b>Họp chi bộ</b> lúc 19h30" in copy and copy.endswith("— Trần Thị Thư")
     assert copies(server, 101) == [] and copies(server, 104) == []  # not the author, not chi bộ 2
+    await thu.send("menu")  # the tick also brought her Monday's weekly digest
+    await thu.press(common.MENU_CELL)
     await thu.press(t.MENU_REPORT)
     assert "đã đến 2/2" in thu.text()
 

@@ -1,0 +1,200 @@
+"""Digests through the outbox: the month's two days before the meeting, the weekly one on
+the cell's chosen morning, and the secretary's "Nhắc người chưa nộp".
+
+Keys make each once: `digest:<cell>:<YYYY-MM>`, `digest-week:<cell>:<ISO week>` and
+`digest-nudge:<member>:<YYYY-MM>`. A tick first finds which cells are due and not yet queued
+(two queries) and builds only those digests, all together (bot/services/digest.build). The
+chart goes behind a button: drawing 5,000 PNGs in the leader's tick would take minutes and
+put a picture in every outbox row.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.delivery import outbox, payload
+from bot.errors import Expired
+from bot.screens import digest as screens
+from bot.screens.base import Screen
+from bot.services import audit, checkins, digest, digest_settings
+from bot.services import digest_queries as q
+from bot.services.preferences import zone_of
+from bot.services.quiet import quiet_of
+from db.models import ChannelIdentity, Member, MemberStatus, OutboxMessage, Role
+
+DIGEST_AT = time(7, 30)  # local time the digests become due
+DAYS_BEFORE = 2  # the monthly digest: two days before the cell's meeting
+
+
+def monthly_key(unit_id: int, month: str) -> str:
+    return f"digest:{unit_id}:{month}"
+
+
+def weekly_key(unit_id: int, day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"digest-week:{unit_id}:{year}-W{week:02d}"
+
+
+def nudge_key(member_id: int, month: str) -> str:
+    return f"digest-nudge:{member_id}:{month}"
+
+
+async def enqueue_digests(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, tz: tzinfo
+) -> int:
+    """Queue the monthly and weekly digests due now; return the rows added."""
+    now = clock.now()
+    local = now.astimezone(tz)
+    today = local.date()
+    if local.time().replace(tzinfo=None) < DIGEST_AT:
+        return 0
+    async with sessionmaker() as session:
+        cells = list(await q.units(session, None))
+        roster = await q.roster(session, cells, [checkins.month_key(today)])
+        monthly: dict[int, str] = {}
+        for unit_id in cells:
+            month = checkins.current_month(today, roster.rules_of(unit_id))
+            meeting = checkins.window(month, roster.rules_of(unit_id)).deadline + timedelta(1)
+            if meeting - timedelta(days=DAYS_BEFORE) <= today < meeting:
+                monthly[unit_id] = monthly_key(unit_id, month)
+        weekly = {
+            w.unit_id: weekly_key(w.unit_id, today)
+            for w in (await digest_settings.all_weekly(session, cells)).values()
+            if w.on and w.weekday == today.weekday()
+        }
+        keys = [*monthly.values(), *weekly.values()]
+        queued = (
+            set(
+                await session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys)))
+            )
+            if keys
+            else set()
+        )
+        monthly = {u: k for u, k in monthly.items() if k not in queued}
+        weekly = {u: k for u, k in weekly.items() if k not in queued and u not in monthly}
+        if not monthly and not weekly:
+            return 0
+        # A cell with nobody to send to is left out before building: otherwise every tick
+        # would build its digest again for nothing.
+        to = await secretaries(session, sorted({*monthly, *weekly}))
+        monthly = {u: k for u, k in monthly.items() if u in to}
+        weekly = {u: k for u, k in weekly.items() if u in to}
+        added = 0
+        if monthly:
+            built = await digest.build(session, clock, tz, sorted(monthly))
+            for unit_id, key in monthly.items():
+                if unit_id in to and unit_id in built:
+                    parts = screens.cell_digest(built[unit_id], tz)
+                    added += await _enqueue(session, clock, tz, to[unit_id], key, parts)
+        if weekly:
+            built = await digest.build(
+                session, clock, tz, sorted(weekly), period_days=digest.WEEK_DAYS
+            )
+            for unit_id, key in weekly.items():
+                if unit_id in to and unit_id in built:
+                    part = screens.weekly(built[unit_id])
+                    added += await _enqueue(session, clock, tz, to[unit_id], key, [part])
+        await session.commit()
+    return added
+
+
+async def secretaries(
+    session: AsyncSession, cells: list[int]
+) -> dict[int, tuple[Member, ChannelIdentity]]:
+    """Each cell's secretary (else its deputy) with a channel that still reaches them."""
+    rows = await session.execute(
+        select(Member, ChannelIdentity)
+        .join(ChannelIdentity, ChannelIdentity.member_id == Member.id)
+        .where(
+            Member.unit_id.in_(cells),
+            Member.status == MemberStatus.ACTIVE,
+            Member.role.in_([Role.SECRETARY, Role.DEPUTY]),
+            ChannelIdentity.blocked_at.is_(None),
+        )
+        .order_by(Member.id, ChannelIdentity.id)
+    )
+    found: dict[int, tuple[Member, ChannelIdentity]] = {}
+    for member, identity in rows.all():
+        held = found.get(member.unit_id)
+        if held is None or (held[0].role is Role.DEPUTY and member.role is Role.SECRETARY):
+            found[member.unit_id] = (member, identity)
+    return found
+
+
+async def _enqueue(
+    session: AsyncSession,
+    clock: Clock,
+    tz: tzinfo,
+    to: tuple[Member, ChannelIdentity],
+    key: str,
+    parts: list[Screen],
+) -> int:
+    """One row a part; the first carries the key itself, so a second tick sees it queued.
+    Rows to one chat go out in the order of their ids."""
+    member, identity = to
+    due_at = _due(member, clock.now(), tz)
+    added = 0
+    for no, part in enumerate(parts, start=1):
+        added += await outbox.enqueue(
+            session,
+            clock,
+            key=key if no == 1 else f"{key}:{no}",
+            channel=identity.channel,
+            chat_id=identity.chat_id,
+            member_id=member.id,
+            method="sendMessage",
+            payload=payload.send_message(identity.chat_id, part),
+            due_at=due_at,
+        )
+    return added
+
+
+def _due(member: Member, now: datetime, tz: tzinfo) -> datetime:
+    return quiet_of(member).next_allowed(now.astimezone(zone_of(member, tz))).astimezone(UTC)
+
+
+async def nudge_missing(
+    session: AsyncSession, clock: Clock, tz: tzinfo, actor: Member | None, unit_id: int, month: str
+) -> int:
+    """Send the check-in nudge to the cell's members who have not sent `month` yet; return how
+    many were queued now (a second press adds nobody: the key is per member and month)."""
+    secretary = digest.require_secretary(actor, unit_id)
+    cell = await digest.cell_digest(session, clock, tz, secretary, unit_id)
+    if cell.month != month:
+        raise Expired("another month")
+    missing = [m.member_id for m in cell.with_status("waiting", "missing") if not m.blocked_at]
+    if not missing:
+        return 0
+    rows = await session.execute(
+        select(Member, ChannelIdentity)
+        .join(ChannelIdentity, ChannelIdentity.member_id == Member.id)
+        .where(Member.id.in_(missing), ChannelIdentity.blocked_at.is_(None))
+        .order_by(Member.id, ChannelIdentity.id)
+    )
+    today = clock.now().astimezone(tz).date()
+    screen = screens.nudge(cell.window.deadline, today)
+    added, seen = 0, set()
+    for member, identity in rows.all():
+        if member.id in seen:
+            continue  # one channel a member is enough
+        seen.add(member.id)
+        added += await outbox.enqueue(
+            session,
+            clock,
+            key=nudge_key(member.id, month),
+            channel=identity.channel,
+            chat_id=identity.chat_id,
+            member_id=member.id,
+            method="sendMessage",
+            payload=payload.send_message(identity.chat_id, screen),
+            due_at=_due(member, clock.now(), tz),
+        )
+    audit.record(
+        session, clock, "digest.nudge", actor_member_id=secretary.id, unit_id=unit_id, added=added
+    )
+    await session.commit()
+    return added
