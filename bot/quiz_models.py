@@ -25,6 +25,7 @@ __all__ = [
     "POLL_QUESTION_MAX",
     "Bank",
     "Question",
+    "fits_poll",
     "matchable",
     "telegram_length",
 ]
@@ -35,6 +36,7 @@ FACTS = "facts"  # `work: facts` cites content/facts.md: facts about the practic
 POLL_QUESTION_MAX = 300
 POLL_OPTION_MAX = 100
 POLL_EXPLANATION_MAX = 200
+POLL_OPTIONS_MAX = 12
 _POLL_EXPLANATION_LINE_FEEDS = 2
 # Hard limits, beyond which a question is too long to read in a chat at all.
 _QUESTION_MAX = 600
@@ -55,6 +57,16 @@ def matchable(text: str) -> str:
 def telegram_length(text: str) -> int:
     """Length as Telegram counts it, in UTF-16 code units (NFC Vietnamese is one per letter)."""
     return len(nfc(text).encode("utf-16-le")) // 2
+
+
+def fits_poll(question: str, options: tuple[str, ...]) -> bool:
+    """Whether a question and its options fit a Telegram quiz poll. A longer explanation does
+    not stop a poll: it is left out of the poll and shown with the answer."""
+    return (
+        telegram_length(question) <= POLL_QUESTION_MAX
+        and 2 <= len(options) <= POLL_OPTIONS_MAX
+        and all(telegram_length(x) <= POLL_OPTION_MAX for x in options)
+    )
 
 
 def _vietnamese(value: str) -> str:
@@ -144,8 +156,7 @@ class Question(_Model):
     def fits_poll(self) -> bool:
         """Whether it can be sent as a Telegram quiz poll as it is."""
         return (
-            telegram_length(self.question) <= POLL_QUESTION_MAX
-            and all(telegram_length(x) <= POLL_OPTION_MAX for x in self.options)
+            fits_poll(self.question, self.options)
             and telegram_length(self.explanation) <= POLL_EXPLANATION_MAX
             and self.explanation.count("\n") <= _POLL_EXPLANATION_LINE_FEEDS
         )

@@ -117,7 +117,7 @@ def banks(night_id: int, choices: list[NightBank]) -> Screen:
 
 
 def poll(q: Asking) -> PollSpec:
-    explanation: str | None = q.explanation
+    explanation: str | None = q.explanation or None  # an imported question may have none
     if (
         telegram_length(q.explanation) > POLL_EXPLANATION_MAX
         or q.explanation.count("\n") > POLL_EXPLANATION_LINE_FEEDS
@@ -158,11 +158,19 @@ def results(r: QuestionResult) -> Screen:
             r.answered,
             r.players,
         ),
-        t.explanation(esc(r.explanation)),
-        t.passage(esc(r.citation), esc(_short(r.passage, PASSAGE_SHOWN))),
+        t.explanation(esc(r.explanation)) if r.explanation else "",
+        _support(r.citation, r.passage),
         board(r.board, r.show_names),
     ]
-    return Screen("\n\n".join(parts)[:MESSAGE_MAX])
+    return Screen("\n\n".join(p for p in parts if p)[:MESSAGE_MAX])
+
+
+def _support(citation: str, passage: str) -> str:
+    """A content question's verbatim passage; an imported question's source as its unit
+    wrote it, never dressed as a quotation."""
+    if passage:
+        return t.passage(esc(citation), esc(_short(passage, PASSAGE_SHOWN)))
+    return t.source(esc(_short(citation, PASSAGE_SHOWN))) if citation else ""
 
 
 def board(rows: list[Ranked], show_names: bool) -> str:

@@ -1,7 +1,9 @@
 """The banks a quiz night may use, whatever they come from, in one shape.
 
-The one adapter between quiz nights and question banks: the shipped content banks today; a
-unit's imported (Excel) banks join here without touching the night's logic.
+The one adapter between quiz nights and question banks: the shipped content banks (checked
+against the works, with a verbatim passage) and the banks the cell or a committee above it
+imported from a spreadsheet and published (unverified: their source is shown as written,
+never as a quotation).
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalog import Catalog
 from bot.quiz_models import FACTS, Question
 from bot.quizbank import QuizBanks
+from bot.services.quiz_banks import BankQuestion, PublishedBank, published_banks
 from bot.texts import quiz_nights as t
 
 CONTENT_PREFIX = "c:"  # bank_key of a shipped content bank: "c:<bank id>"
+IMPORTED_PREFIX = "b:"  # bank_key of an imported bank: "b:<quiz_banks.id>"
 
 
 @dataclass(frozen=True)
@@ -25,8 +29,8 @@ class NightQuestion:
     options: tuple[str, ...]
     correct: int  # 1-based
     explanation: str
-    citation: str  # where the passage is from, for the group to read
-    passage: str
+    citation: str  # where the passage is from (an imported bank's source as written)
+    passage: str  # verbatim from the work; "" for an imported question, which has none
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,8 @@ class NightBank:
 async def selectable_banks(
     session: AsyncSession, banks: QuizBanks, catalog: Catalog, unit_id: int
 ) -> list[NightBank]:
-    """Return every bank the cell's host may choose for a night, content banks first."""
+    """Return every bank the cell's host may choose for a night: content banks first, then the
+    published imported banks of the cell and of the committees above it."""
     found = [
         NightBank(
             CONTENT_PREFIX + bank.id,
@@ -48,7 +53,7 @@ async def selectable_banks(
         )
         for bank in banks.banks.values()
     ]
-    # Imported banks (bot.services.quiz_banks.published_banks) are added here once published.
+    found += [_imported_bank(bank) for bank in await published_banks(session, unit_id)]
     return found
 
 
@@ -76,4 +81,24 @@ def _content_question(question: Question, catalog: Catalog) -> NightQuestion:
         question.explanation,
         citation,
         question.passage,
+    )
+
+
+def _imported_bank(bank: PublishedBank) -> NightBank:
+    return NightBank(
+        f"{IMPORTED_PREFIX}{bank.id}",
+        bank.title,
+        tuple(_imported_question(bank.id, n, q) for n, q in enumerate(bank.questions, start=1)),
+    )
+
+
+def _imported_question(bank_id: int, number: int, question: BankQuestion) -> NightQuestion:
+    return NightQuestion(
+        f"bank-{bank_id}-{number}",
+        question.text,
+        question.options,
+        question.correct,
+        question.explanation,
+        question.source,
+        "",
     )

@@ -19,8 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.errors import DomainError, InvalidInput, NotAllowed, NotFound
-from bot.quiz_models import POLL_EXPLANATION_MAX, POLL_OPTION_MAX, POLL_QUESTION_MAX
-from bot.quiz_models import telegram_length as _length
+from bot.quiz_models import fits_poll
 from bot.services import access, audit
 from bot.textnorm import clean
 from db.models import BankStatus, Member, QuizBank, QuizBankQuestion, Role, Unit
@@ -47,11 +46,7 @@ class BankQuestion:
     @property
     def fits_poll(self) -> bool:
         """Whether it can be sent as a Telegram quiz poll; if not, play it as text + buttons."""
-        return (
-            _length(self.text) <= POLL_QUESTION_MAX
-            and all(_length(x) <= POLL_OPTION_MAX for x in self.options)
-            and _length(self.explanation) <= POLL_EXPLANATION_MAX
-        )
+        return fits_poll(self.text, self.options)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.errors import NotFound
-from bot.quiz_models import POLL_OPTION_MAX, POLL_QUESTION_MAX, telegram_length
+from bot.quiz_models import fits_poll
 from bot.quizbank import QuizBanks
 from bot.services import audit
 from bot.services.night_banks import NightBank, find_bank, selectable_banks
@@ -39,7 +39,6 @@ COUNTS = (3, 5, 10, 15, 20)
 SECONDS = (10, 15, 20, 30, 45, 60)
 DEFAULT_COUNT = 10
 DEFAULT_SECONDS = 20
-POLL_OPTIONS_MAX = 12
 # Each join would edit the lobby's count; Telegram limits a group to 20 messages a minute, so
 # the count is refreshed at most this often (and always when the night starts).
 LOBBY_EDIT_EVERY = timedelta(seconds=5)
@@ -297,18 +296,6 @@ async def start_night(
     audit.record(session, clock, "quiz_night.start", actor_member_id=member.id, night_id=night.id)
     await session.commit()
     return await lobby(session, night.id)
-
-
-def fits_poll(text: str, options: tuple[str, ...]) -> bool:
-    """Whether a question goes out as a native quiz poll (else as a message with buttons).
-
-    A long explanation does not stop a poll: it is left out of the poll and shown with the
-    results, as the passage is."""
-    return (
-        telegram_length(text) <= POLL_QUESTION_MAX
-        and 2 <= len(options) <= POLL_OPTIONS_MAX
-        and all(telegram_length(x) <= POLL_OPTION_MAX for x in options)
-    )
 
 
 async def stop_night(

@@ -106,6 +106,10 @@ def passage(citation: str, text: str) -> str:
     return f"<b>📜 Đoạn trích</b> — {citation}\n<i>«{text}»</i>"
 
 
+def source(text: str) -> str:
+    return f"📚 Nguồn (theo bộ câu hỏi của đơn vị): {text}"
+
+
 def board_title() -> str:
     return "<b>Bảng điểm</b>"
 

@@ -14,15 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.catalog import Catalog, load_catalog
 from bot.delivery.quiz_night_runner import GRACE, NightRunner, SentPoll
 from bot.delivery.ratelimit import Limits, MemoryLimiter
+from bot.quiz_models import fits_poll
 from bot.quizbank import QuizBanks, load_banks
 from bot.screens import quiz_nights as screens
 from bot.screens.base import Screen
 from bot.screens.quiz_nights import PollSpec
-from bot.services import night_hosts
+from bot.services import night_hosts, quiz_banks
 from bot.services import night_play as play
 from bot.services import quiz_nights as service
 from bot.services.night_refusals import Refused
 from bot.services.night_scores import Standing, points, ranked, top
+from bot.services.quiz_banks import BankQuestion
 from db.models import Member, OutboxMessage, Role
 from db.models.quiz_nights import QuizNight, QuizNightAnswer, QuizNightPlayer, QuizNightQuestion
 from tests import factories
@@ -278,9 +280,9 @@ async def test_starting_snapshots_the_questions(
 
 
 def test_options_over_the_poll_limit_go_as_buttons() -> None:
-    assert service.fits_poll("Câu hỏi ngắn?", ("Một", "Hai"))
-    assert not service.fits_poll("Câu hỏi ngắn?", ("Một", "H" * 101))
-    assert not service.fits_poll("C" * 301, ("Một", "Hai"))
+    assert fits_poll("Câu hỏi ngắn?", ("Một", "Hai"))
+    assert not fits_poll("Câu hỏi ngắn?", ("Một", "H" * 101))
+    assert not fits_poll("C" * 301, ("Một", "Hai"))
 
 
 # -- answers ---------------------------------------------------------------------------------
@@ -540,3 +542,51 @@ def test_a_poll_is_numbered_and_leaves_a_long_explanation_to_the_results() -> No
     assert screens.poll(short).explanation == short.explanation
     assert screens.poll(replace(asking, explanation="x" * 201)).explanation is None
     assert screens.poll(replace(asking, text="C" * 295)).question == "C" * 295
+
+
+async def test_a_published_imported_bank_plays_with_its_source_never_as_a_quotation(
+    session: AsyncSession,
+    clock: FakeClock,
+    banks: QuizBanks,
+    catalog: Catalog,
+    cast: Cast,
+    runner: NightRunner,
+    group: FakeGroup,
+) -> None:
+    imported = BankQuestion(
+        "Chi bộ họp thường kỳ mỗi tháng mấy lần?",
+        ("Một lần", "Hai lần", "Ba lần"),
+        1,
+        "",
+        "Điều lệ Đảng, Điều 24",
+    )
+    draft = await quiz_banks.create_draft(
+        session,
+        clock,
+        unit_id=cast.chi_bo_1.id,
+        actor=cast.chi_thu,
+        file_name="sinh-hoat.xlsx",
+        questions=[imported],
+    )
+    night_id = await opened(session, clock, banks, catalog, cast.chi_thu)
+    titles = [
+        b.title
+        for b in await service.bank_choices(session, banks, catalog, cast.chi_thu, night_id, GROUP)
+    ]
+    assert draft.title not in titles  # a draft is not playable
+    await quiz_banks.publish(session, clock, cast.chi_thu, draft.id)
+    choices = await service.bank_choices(session, banks, catalog, cast.chi_thu, night_id, GROUP)
+    assert choices[-1].title == draft.title
+    await service.choose_bank(
+        session, banks, catalog, cast.chi_thu, night_id, GROUP, len(choices) - 1
+    )
+    await service.join(session, clock, cast.an, night_id, GROUP, 102, "An")
+    await service.start_night(session, clock, banks, catalog, cast.chi_thu, night_id, GROUP)
+    await ask(runner, clock, night_id)
+    q = await question(session, night_id, 0)
+    assert q.poll_id is not None and group.polls[0][1].explanation is None
+    await play.record_answer(session, clock, cast.an, 102, "An", 1, poll_id=q.poll_id)
+    await run_until_done(runner, clock, night_id)
+    results = group.texts()[0]
+    assert "📚 Nguồn (theo bộ câu hỏi của đơn vị): Điều lệ Đảng, Điều 24" in results
+    assert "📜 Đoạn trích" not in results and "«" not in results and "💡" not in results
