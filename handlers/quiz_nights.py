@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalog import Catalog
 from bot.clock import Clock
+from bot.delivery import night_announcements
 from bot.delivery.quiz_night_runner import NightRunner
 from bot.dispatch.render import keyboard, show
 from bot.quizbank import QuizBanks
@@ -20,6 +21,7 @@ from bot.services import night_hosts
 from bot.services import night_play as play
 from bot.services import quiz_nights as service
 from bot.services.night_refusals import Refused
+from bot.settings import Settings
 from bot.texts import quiz_nights as t
 from db.models import Member
 from handlers.filters import ActionIs
@@ -39,6 +41,7 @@ async def on_open(
     member: Member | None,
     channel: str,
     nights: NightRunner,
+    settings: Settings,
 ) -> None:
     # Every message to the group takes its slot from the budget the runner uses (20 a minute).
     await nights.pace(message.chat.id)
@@ -52,6 +55,9 @@ async def on_open(
     screen = screens.lobby(view)
     sent = await message.answer(screen.text, reply_markup=keyboard(screen))
     await service.set_lobby_message(session, clock, view.night_id, sent.message_id)
+    title = message.chat.title or ""
+    if await night_announcements.announce(session, clock, view.night_id, title, settings.tz):
+        nights.outbox_waiting()
 
 
 @router.message(Command("doivui", "dungdoivui", "nguoidan"), F.chat.type == "private")

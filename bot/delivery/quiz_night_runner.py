@@ -226,6 +226,10 @@ class NightRunner:
         await session.commit()
         self._on_enqueued()
 
+    def outbox_waiting(self) -> None:
+        """Rows were queued for the sender (results, announcements): wake it."""
+        self._on_enqueued()
+
     async def _announce_resume(self, night_id: int) -> None:
         async with self._sessionmaker() as session:
             decision = await night_restarts.resume(session, self._clock, night_id)

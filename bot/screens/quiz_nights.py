@@ -227,3 +227,8 @@ def _name(r: Ranked, show_names: bool) -> str:
 
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def announcement(cell: str, title: str, group: str) -> Screen:
+    """A private word to a member: the cell's quiz night is open in the group."""
+    return Screen(t.announcement(esc(cell), esc(title), esc(group)))

@@ -8,7 +8,7 @@ from datetime import date, time
 from bot.actions import Action
 from bot.screens.base import Button, Screen, column, esc
 from bot.screens.menus import OpenCheckin, OpenLesson, OpenMenu, OpenReminders
-from bot.services.reminders import CHECKIN_NUDGE, DAYS_BEFORE, KINDS, Rule
+from bot.services.reminders import CHECKIN_NUDGE, DAYS_BEFORE, KINDS, TIMELESS, Rule
 from bot.texts import checkins as checkin_texts
 from bot.texts import common
 from bot.texts import lessons as lesson_texts
@@ -58,7 +58,8 @@ def overview(
     for number, kind in enumerate(KINDS):
         rule = rules[kind]
         rows.append((Button(t.toggle_label(kind, rule.enabled), ToggleReminder(unit_id, number)),))
-        rows.append((Button(t.time_label(kind), ReminderTime(unit_id, number, -1)),))
+        if kind not in TIMELESS:
+            rows.append((Button(t.time_label(kind), ReminderTime(unit_id, number, -1)),))
     nudge = rules[CHECKIN_NUDGE]
     rows.append(
         tuple(

@@ -21,7 +21,9 @@ CHECKIN_OPEN = "checkin_open"  # the month's check-in window has opened
 CHECKIN_NUDGE = "checkin_nudge"  # some days before the deadline, to those who have not sent it
 CHECKIN_DEADLINE = "checkin_deadline"  # on the deadline day, to those who have not sent it
 MEETING_DAY = "meeting_day"  # the morning of the cell's monthly meeting
-KINDS = (CHECKIN_OPEN, CHECKIN_NUDGE, CHECKIN_DEADLINE, MEETING_DAY)
+QUIZ_NIGHT = "quiz_night"  # a quiz night's lobby opened in the cell's group: come and play
+KINDS = (CHECKIN_OPEN, CHECKIN_NUDGE, CHECKIN_DEADLINE, MEETING_DAY, QUIZ_NIGHT)
+TIMELESS = frozenset({QUIZ_NIGHT})  # sent when the event happens, not at a time of day
 DAYS_BEFORE = (1, 2, 3, 5, 7)  # what a secretary may choose for the nudge
 # Outbox keys: (member, kind, month), so each reminder goes once a member a month.
 NUDGE_KEY, DEADLINE_KEY, MEETING_KEY = "checkin-nudge", "checkin-deadline", "meeting"
@@ -41,6 +43,7 @@ DEFAULTS = {
     CHECKIN_NUDGE: Rule(CHECKIN_NUDGE, True, time(19, 30), 3),
     CHECKIN_DEADLINE: Rule(CHECKIN_DEADLINE, True, time(8, 0)),
     MEETING_DAY: Rule(MEETING_DAY, True, time(7, 0)),
+    QUIZ_NIGHT: Rule(QUIZ_NIGHT, True, time(0, 0)),
 }
 
 
@@ -75,6 +78,8 @@ async def change(
     manager = await access.require_manager(session, actor, unit_id)
     if kind not in KINDS:
         raise InvalidInput("unknown reminder")
+    if kind in TIMELESS and at is not None:
+        raise InvalidInput("no time for this reminder")
     if days_before is not None and days_before not in DAYS_BEFORE:
         raise InvalidInput("days out of range")
     current = (await effective(session, unit_id))[kind]

@@ -209,3 +209,10 @@ def name_host_usage() -> str:
 
 def host_named(name: str) -> str:
     return f"Đồng chí {name} đã được chọn làm người dẫn hội thi của chi bộ."
+
+
+def announcement(cell: str, title: str, group: str) -> str:
+    return (
+        f"🎯 <b>{cell}</b> đang mở hội thi «{title}» trong nhóm «{group}».\n"
+        "Mời đồng chí vào nhóm, bấm «Tham gia» để cùng chơi."
+    )

@@ -14,12 +14,14 @@ NAMES = {
     "checkin_nudge": "Nhắc người chưa nộp",
     "checkin_deadline": "Nhắc ngày hạn chót",
     "meeting_day": "Nhắc ngày sinh hoạt chi bộ",
+    "quiz_night": "Báo hội thi trong nhóm",
 }
 WHEN = {
     "checkin_open": "ngày mở đợt",
     "checkin_nudge": "trước hạn {days} ngày",
     "checkin_deadline": "ngày hạn chót",
     "meeting_day": "sáng ngày sinh hoạt",
+    "quiz_night": "khi hội thi mở trong nhóm chi bộ",
 }
 
 
@@ -36,6 +38,8 @@ def rule_line(kind: str, enabled: bool, at: time, days: int, inherited_from: str
     state = "✅" if enabled else "⏸ (đã tắt)"
     when = WHEN[kind].format(days=days)
     origin = f" — theo cài đặt của {inherited_from}" if inherited_from else ""
+    if kind == "quiz_night":  # sent as it happens: no time of day
+        return f"{state} {NAMES[kind]}: {when}{origin}"
     return f"{state} {NAMES[kind]}: {at:%H:%M}, {when}{origin}"
 
 

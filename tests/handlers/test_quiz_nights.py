@@ -6,6 +6,7 @@ the FakeClock, so nothing depends on real time.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,9 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import App
 from bot.channels.webchat import BotApiServer
 from bot.screens.quiz_nights import NightAnswer
+from bot.services import reminders
 from bot.texts import common
 from bot.texts import quiz_nights as t
+from db.models import Member
 from db.models.quiz_nights import QuizNight, QuizNightPlayer, QuizNightQuestion
+from tests.conftest import Cast
 from tests.fakes.clock import FakeClock
 from tests.pilot import PilotFactory
 
@@ -202,3 +206,38 @@ async def test_group_chatter_gets_no_answer_and_private_doivui_points_to_the_gro
     await an.send("/doivui")
     assert an.text() == t.group_only()
     assert common.private_only() not in bot_texts(server)
+
+
+def private_texts(server: BotApiServer, user: int) -> list[str]:
+    return [m.get("text", "") for m in server.messages(user) if m["from"]["is_bot"]]
+
+
+async def test_opening_a_night_tells_the_cells_members_privately_unless_turned_off(
+    app: App,
+    server: BotApiServer,
+    pilot_for: PilotFactory,
+    clock: FakeClock,
+    cast: Cast,
+    session: AsyncSession,
+) -> None:
+    await session.execute(
+        update(Member)
+        .where(Member.id == cast.binh.id)
+        .values(paused_until=clock.now() + timedelta(days=7))
+    )
+    await session.commit()
+    thu = pilot_for(THU, chat_id=GROUP)
+    await thu.send("/doivui")
+    await app.tick()
+    [told] = [x for x in private_texts(server, AN) if "đang mở hội thi" in x]
+    assert "Chi bộ 1" in told and "«Chi bộ 1»" in told and "Tham gia" in told
+    assert not any(
+        "đang mở hội thi" in x for u in (THU, BINH, CUONG) for x in private_texts(server, u)
+    )
+    await thu.send("/dungdoivui")
+    await reminders.change(
+        session, clock, cast.chi_thu, cast.chi_bo_1.id, reminders.QUIZ_NIGHT, enabled=False
+    )
+    await thu.send("/doivui")
+    await app.tick()
+    assert sum("đang mở hội thi" in x for x in private_texts(server, AN)) == 1

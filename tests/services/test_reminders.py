@@ -3,18 +3,18 @@ month's check-in, the deadline day, the meeting morning; holidays, exemptions an
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalog import load_catalog
-from bot.delivery import checkin_jobs, reminder_jobs
+from bot.delivery import checkin_jobs, night_announcements, reminder_jobs
 from bot.errors import InvalidInput, NotAllowed
 from bot.services import checkins, reminders
 from bot.services.holidays import HolidayCalendar
-from db.models import Member, OutboxMessage
+from db.models import Member, OutboxMessage, QuizNight
 from tests import factories
 from tests.conftest import Cast
 from tests.fakes.clock import FakeClock
@@ -167,3 +167,39 @@ async def test_a_tick_costs_a_few_queries_however_many_members(
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert reminders_queries <= 8 and invitations_queries <= 8, statements
+
+
+async def test_a_quiz_night_announcement_has_no_time_and_skips_quiet_hours(
+    session: AsyncSession, clock: FakeClock, cast: Cast
+) -> None:
+    with pytest.raises(InvalidInput):  # a forged time button for it
+        await reminders.change(
+            session, clock, cast.chi_thu, cast.chi_bo_1.id, reminders.QUIZ_NIGHT, at=time(20, 0)
+        )
+    clock.set(datetime(2026, 11, 23, 22, 0, tzinfo=TZ))  # inside An's and Bình's quiet hours
+    night = QuizNight(
+        unit_id=cast.chi_bo_1.id,
+        channel="telegram",
+        chat_id=-100_001,
+        host_member_id=cast.chi_thu.id,
+        bank_key="c:di-chuc",
+        title="Di chúc",
+        question_count=5,
+        seconds=20,
+        allow_guests=False,
+        show_names=True,
+        status="lobby",
+        position=0,
+        created_at=clock.now(),
+        interrupted=False,
+        resumed_count=0,
+    )
+    session.add(night)
+    await session.commit()
+    assert await night_announcements.announce(session, clock, night.id, "Nhóm", TZ) == 0
+    await session.execute(update(Member).values(quiet_start=time(23, 0), quiet_end=time(6, 0)))
+    await session.commit()
+    assert await night_announcements.announce(session, clock, night.id, "Nhóm", TZ) == 2
+    assert await night_announcements.announce(session, clock, night.id, "Nhóm", TZ) == 2
+    keys = set(await session.scalars(select(OutboxMessage.key)))
+    assert keys == {f"quiz-night:{night.id}:{m.id}" for m in (cast.an, cast.binh)}
