@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 from datetime import timedelta
@@ -26,7 +27,7 @@ from bot.channels.sending import HttpChannel
 from bot.channels.telegram import Ingest
 from bot.channels.webchat import BotApiServer, Persona
 from bot.clock import Clock, SystemClock
-from bot.delivery import inbox, jobs, outbox
+from bot.delivery import digest_jobs, inbox, jobs, outbox
 from bot.delivery.leader import leadership_for
 from bot.delivery.outbox import Claimed
 from bot.delivery.quiz_night_runner import NightRunner
@@ -167,7 +168,10 @@ class App:
             on_enqueued=self._outbox_due.set,
         )
         self.dp["nights"] = self.nights
-        self.outbox_channel = HttpChannel(token, api_base)
+        chart = functools.partial(
+            digest_jobs.make_chart, self.sessionmaker, self.clock, self.settings.tz
+        )
+        self.outbox_channel = HttpChannel(token, api_base, makers={digest_jobs.CHART: chart})
         self.sender = Sender(
             self.sessionmaker,
             self.clock,

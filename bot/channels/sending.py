@@ -5,16 +5,21 @@ validate them into a pydantic model, encode them as a form and parse the returne
 models again: bench/delivery.py measured that at most of the sender's CPU per message, which
 on two shared cores capped delivery well below 1,000 msg/s. Here the stored parameters are
 posted as they are and only `ok`, `error_code` and `retry_after` are read from the answer.
+A row that names a file to make (bot.delivery.attachments) goes as multipart form data.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import aiohttp
 
+from bot.delivery.attachments import ATTACH, CannotMake, Maker, make_all
 from bot.delivery.sender import IN_FLIGHT, Outcome, Result
+
+log = logging.getLogger(__name__)
 
 TELEGRAM = "https://api.telegram.org"
 TIMEOUT = 30.0  # seconds; a send that takes longer may or may not have arrived: UNKNOWN
@@ -32,8 +37,10 @@ class HttpChannel:
         *,
         timeout: float = TIMEOUT,
         connections: int = IN_FLIGHT,
+        makers: dict[str, Maker] | None = None,
     ) -> None:
         self._token = token
+        self._makers = makers or {}
         self._url = f"{(base or TELEGRAM).rstrip('/')}/bot{token}/"
         self.timeout = timeout
         self._connections = connections
@@ -42,13 +49,21 @@ class HttpChannel:
     async def send(self, method: str, payload: dict[str, Any]) -> Outcome:
         if not method.isalnum():
             return Outcome(Result.FAILED, error=f"unknown method {method[:40]}")
+        headers: dict[str, str] | None = _JSON
         try:
-            body = json.dumps(payload, ensure_ascii=False).encode()
-        except (TypeError, ValueError) as error:
+            if ATTACH in payload:
+                body: bytes | aiohttp.FormData = await self._form(payload)
+                headers = None  # aiohttp sets multipart/form-data with its boundary
+            else:
+                body = json.dumps(payload, ensure_ascii=False).encode()
+        except (TypeError, ValueError, CannotMake) as error:
             return Outcome(Result.FAILED, error=str(error)[:_ERROR_MAX])
+        except Exception as error:  # making the file failed (the database?): nothing was sent
+            log.exception("could not make an attachment")
+            return Outcome(Result.TRANSIENT, error=str(error)[:_ERROR_MAX])
         try:
             async with self._open().post(
-                self._url + method, data=body, headers=_JSON, timeout=self._timeout
+                self._url + method, data=body, headers=headers, timeout=self._timeout
             ) as answer:
                 status, raw = answer.status, await answer.read()
         except aiohttp.ClientConnectorError as error:
@@ -58,6 +73,20 @@ class HttpChannel:
             # Timed out or cut off after the request left: it may have arrived.
             return Outcome(Result.UNKNOWN, error=self._masked(error) or type(error).__name__)
         return outcome_of(status, raw)
+
+    async def _form(self, payload: dict[str, Any]) -> aiohttp.FormData:
+        """Multipart form data: the parameters as the Bot API reads them from a form (objects
+        as JSON), and the made files as parts."""
+        files = await make_all(payload[ATTACH], self._makers)
+        form = aiohttp.FormData()
+        for name, value in payload.items():
+            if name == ATTACH:
+                continue
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            form.add_field(name, text)
+        for name, made in files.items():
+            form.add_field(name, made.data, filename=made.filename, content_type=made.content_type)
+        return form
 
     @property
     def timeout(self) -> float:

@@ -4,23 +4,26 @@ the cell's chosen morning, and the secretary's "Nhắc người chưa nộp".
 Keys make each once: `digest:<cell>:<YYYY-MM>`, `digest-week:<cell>:<ISO week>` and
 `digest-nudge:<member>:<YYYY-MM>`. A tick first finds which cells are due and not yet queued
 (two queries) and builds only those digests, all together (bot/services/digest.build). The
-chart goes behind a button: drawing 5,000 PNGs in the leader's tick would take minutes and
-put a picture in every outbox row.
+monthly digest's chart row names its maker (bot/delivery/attachments): the PNG is drawn when
+the row is sent, not in the leader's tick, and never stored in the outbox.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.delivery import outbox, payload
+from bot.delivery.attachments import CannotMake, Made, attach
 from bot.errors import Expired
 from bot.screens import digest as screens
 from bot.screens.base import Screen
-from bot.services import audit, checkins, digest, digest_settings
+from bot.services import audit, checkins, digest, digest_chart, digest_settings
 from bot.services import digest_queries as q
 from bot.services.preferences import zone_of
 from bot.services.quiet import quiet_of
@@ -28,6 +31,7 @@ from db.models import ChannelIdentity, Member, MemberStatus, OutboxMessage, Role
 
 DIGEST_AT = time(7, 30)  # local time the digests become due
 DAYS_BEFORE = 2  # the monthly digest: two days before the cell's meeting
+CHART = "digest_chart"  # the maker of a cell's 6-month chart, for the sender's channel
 
 
 def monthly_key(unit_id: int, month: str) -> str:
@@ -88,8 +92,12 @@ async def enqueue_digests(
             built = await digest.build(session, clock, tz, sorted(monthly))
             for unit_id, key in monthly.items():
                 if unit_id in to and unit_id in built:
-                    parts = screens.cell_digest(built[unit_id], tz)
+                    cell = built[unit_id]
+                    parts = screens.cell_digest(cell, tz)
                     added += await _enqueue(session, clock, tz, to[unit_id], key, parts)
+                    # The chart last: drawn as it is sent, it may take longer than the text.
+                    if cell.members:
+                        added += await _enqueue_chart(session, clock, tz, to[unit_id], key, cell)
         if weekly:
             built = await digest.build(
                 session, clock, tz, sorted(weekly), period_days=digest.WEEK_DAYS
@@ -151,6 +159,53 @@ async def _enqueue(
             due_at=due_at,
         )
     return added
+
+
+async def _enqueue_chart(
+    session: AsyncSession,
+    clock: Clock,
+    tz: tzinfo,
+    to: tuple[Member, ChannelIdentity],
+    key: str,
+    cell: digest.CellDigest,
+) -> int:
+    member, identity = to
+    return int(
+        await outbox.enqueue(
+            session,
+            clock,
+            key=f"{key}:chart",
+            channel=identity.channel,
+            chat_id=identity.chat_id,
+            member_id=member.id,
+            method="sendPhoto",
+            payload={
+                "chat_id": identity.chat_id,
+                "caption": screens.chart_caption(cell.unit_name),
+                **attach("photo", CHART, unit_id=cell.unit_id),
+            },
+            due_at=_due(member, clock.now(), tz),
+        )
+    )
+
+
+async def make_chart(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    tz: tzinfo,
+    arguments: dict[str, Any],
+) -> Made:
+    """Draw a cell's chart for its outbox row, from the numbers as they are when it is sent."""
+    unit_id = arguments.get("unit_id")
+    if not isinstance(unit_id, int):
+        raise CannotMake("no unit")
+    async with sessionmaker() as session:
+        cell = (await digest.build(session, clock, tz, [unit_id])).get(unit_id)
+    if cell is None:
+        raise CannotMake(f"no cell {unit_id}")
+    # matplotlib takes a tenth of a second: off the event loop the sends go on meanwhile.
+    data = await asyncio.to_thread(digest_chart.history_chart, cell.unit_name, cell.history)
+    return Made("bieu-do.png", data, "image/png")
 
 
 def _due(member: Member, now: datetime, tz: tzinfo) -> datetime:

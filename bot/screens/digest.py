@@ -257,3 +257,8 @@ def rollup(r: Rollup) -> list[Screen]:
 def _parts(text: str, buttons: tuple[tuple[Button, ...], ...]) -> list[Screen]:
     parts = split_html(text)
     return [Screen(p) for p in parts[:-1]] + [Screen(parts[-1], buttons)]
+
+
+def chart_caption(cell_name: str) -> str:
+    """The chart's caption: plain text (a photo sent from the outbox has no parse mode)."""
+    return t.chart_caption(cell_name)

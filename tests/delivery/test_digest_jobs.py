@@ -39,16 +39,21 @@ async def test_the_monthly_digest_goes_to_each_secretary_two_days_before_the_mee
     clock.set(digest_seed.DIGEST_DAY - timedelta(hours=1))  # 3 December, 07:00: too early
     assert await digest_jobs.enqueue_digests(sessionmaker, clock, TZ) == 0
     clock.set(digest_seed.DIGEST_DAY)
-    assert await digest_jobs.enqueue_digests(sessionmaker, clock, TZ) == 2
+    assert await digest_jobs.enqueue_digests(sessionmaker, clock, TZ) == 4  # chart + text each
     assert await digest_jobs.enqueue_digests(sessionmaker, clock, TZ) == 0  # never twice
     clock.move(days=1)
     assert await digest_jobs.enqueue_digests(sessionmaker, clock, TZ) == 0
     rows = await _rows(session)
     assert {(r.key, r.chat_id) for r in rows} == {
+        (f"digest:{cast.chi_bo_1.id}:2026-11:chart", 101),
         (f"digest:{cast.chi_bo_1.id}:2026-11", 101),
+        (f"digest:{cast.chi_bo_2.id}:2026-11:chart", 105),
         (f"digest:{cast.chi_bo_2.id}:2026-11", 105),
     }
-    first = next(r for r in rows if r.chat_id == 101)
+    first, chart = [r for r in rows if r.chat_id == 101]  # the text, then the picture
+    assert chart.method == "sendPhoto" and "photo" not in chart.payload  # made when sent
+    made = await digest_jobs.make_chart(sessionmaker, clock, TZ, {"unit_id": cast.chi_bo_1.id})
+    assert made.data.startswith(b"\x89PNG\r\n\x1a\n") and made.content_type == "image/png"
     assert "Báo cáo chi bộ: Chi bộ 1" in first.payload["text"]
     labels = [b["text"] for row in first.payload["reply_markup"]["inline_keyboard"] for b in row]
     assert labels[:3] == ["📥 Tải Excel", "🔔 Nhắc người chưa nộp", "📈 Biểu đồ 6 tháng"]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import socket
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
 from bot.channels.sending import HttpChannel, outcome_of
 from bot.channels.webchat import BotApiServer
+from bot.delivery.attachments import CannotMake, Made, attach
 from bot.delivery.sender import Outcome, Result
 
 TOKEN = "123456:SECRET-token"
@@ -125,3 +127,31 @@ def test_odd_answers_have_a_safe_reading(status: int, body: bytes, expected: Res
     assert outcome.result is expected
     if expected is Result.RATE_LIMITED:
         assert outcome.retry_after == 1.0
+
+
+async def test_a_named_file_is_made_at_send_time_and_posted_as_multipart(
+    server: BotApiServer,
+) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    asked: list[dict[str, Any]] = []
+
+    async def chart(arguments: dict[str, Any]) -> Made:
+        asked.append(arguments)
+        if arguments["unit_id"] != 7:
+            raise CannotMake("no such cell")
+        return Made("bieu-do.png", png, "image/png")
+
+    channel = HttpChannel(TOKEN, server.base_url, makers={"chart": chart})
+    row = {"chat_id": USER, "caption": "📈 Chi bộ 1", **attach("photo", "chart", unit_id=7)}
+    try:
+        sent = await channel.send("sendPhoto", row)
+        gone = await channel.send("sendPhoto", {**row, **attach("photo", "chart", unit_id=8)})
+        unknown = await channel.send("sendPhoto", {**row, **attach("photo", "map", unit_id=7)})
+    finally:
+        await channel.close()
+
+    assert sent.result is Result.SENT
+    assert (gone.result, unknown.result) == (Result.FAILED, Result.FAILED)
+    assert asked == [{"unit_id": 7}, {"unit_id": 8}]
+    [message] = server.messages(USER)
+    assert message["caption"] == "📈 Chi bộ 1" and message["photo"]

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.app import App
 from bot.channels.webchat import BotApiServer
 from bot.screens import digest as screens
 from bot.screens.menus import OpenDigest, OpenRollup
@@ -124,3 +125,19 @@ async def test_a_committee_admin_gets_the_rollup_and_its_excel(
         "Chi bộ 2",
         "Chi bộ 1",
     ]
+
+
+async def test_the_scheduled_digest_brings_its_chart_drawn_when_sent(
+    app: App, session: AsyncSession, clock: FakeClock, cast: Cast, server: BotApiServer
+) -> None:
+    await digest_seed.seed(session, clock, cast)
+    clock.set(digest_seed.DIGEST_DAY)
+
+    await app.tick()
+
+    sent = [m for m in server.messages(101) if m["from"]["is_bot"]]  # with the day's others
+    [chart] = [n for n, m in enumerate(sent) if "photo" in m]
+    [text] = [n for n, m in enumerate(sent) if "Báo cáo chi bộ: Chi bộ 1" in m.get("text", "")]
+    assert text < chart and "6 tháng" in sent[chart]["caption"]
+    stored = server.world.files[sent[chart]["photo"][-1]["file_id"]]
+    assert stored.data.startswith(b"\x89PNG\r\n\x1a\n") and len(stored.data) > 10_000
