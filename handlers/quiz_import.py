@@ -18,11 +18,12 @@ from bot.clock import Clock
 from bot.dispatch.render import show
 from bot.quizbank import QuizBanks
 from bot.screens import quiz_import as screens
+from bot.screens.menus import ImportHelp
 from bot.services import quiz_banks, quiz_template
 from bot.services.quiz_import import FileRejected, parse_bank
 from bot.services.quiz_sheets import MAX_BYTES
 from bot.texts import quiz_import as t
-from db.models import Member, Unit
+from db.models import Member, Unit, UnitKind
 from handlers.context import chat_id_of
 from handlers.filters import ActionIs, Active
 
@@ -110,10 +111,10 @@ async def on_discard(
     await show(query, screens.discarded(info), state)
 
 
-@router.callback_query(ActionIs(screens.ImportHelp))
+@router.callback_query(ActionIs(ImportHelp))
 async def on_help(
     query: CallbackQuery,
-    action: screens.ImportHelp,
+    action: ImportHelp,
     session: AsyncSession,
     member: Member,
     state: FSMContext,
@@ -125,7 +126,13 @@ async def on_help(
     unit = await session.get(Unit, action.unit_id)
     banks = await quiz_banks.list_banks(session, action.unit_id)
     await query.answer()
-    await show(query, screens.import_help(action.unit_id, unit.name if unit else "", banks), state)
+    help_screen = screens.import_help(
+        action.unit_id,
+        unit.name if unit else "",
+        banks,
+        cell=unit is not None and unit.kind is UnitKind.CELL,
+    )
+    await show(query, help_screen, state)
 
 
 @router.callback_query(ActionIs(screens.SendTemplate))

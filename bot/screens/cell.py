@@ -10,8 +10,7 @@ from bot.actions import Action
 from bot.screens.announce import AnnouncementReport, StartAnnouncement
 from bot.screens.base import Button, Screen, column, esc
 from bot.screens.checkins import CellCheckins
-from bot.screens.menus import OpenDigest, OpenMenu, OpenReminders
-from bot.screens.quiz_import import ImportHelp
+from bot.screens.menus import ImportHelp, OpenDigest, OpenMenu, OpenReminders
 from bot.services.cells import CellOverview
 from bot.services.invites import CreatedInvite
 from bot.texts import announce as announce_texts

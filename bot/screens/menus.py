@@ -7,7 +7,17 @@ from typing import Literal
 
 from bot.actions import Action
 from bot.screens.base import Button, Screen, column, esc
-from bot.texts import checkins, common, digest, lessons, pledges, quiz, search, settings
+from bot.texts import (
+    checkins,
+    common,
+    digest,
+    lessons,
+    pledges,
+    quiz,
+    quiz_import,
+    search,
+    settings,
+)
 from bot.texts import reminders as reminder_texts
 
 
@@ -57,6 +67,11 @@ class OpenRollup(Action, prefix="dgr"):
 
 
 @dataclass(frozen=True)
+class ImportHelp(Action, prefix="qbhelp"):
+    unit_id: int  # a cell, or a committee whose banks reach its cells
+
+
+@dataclass(frozen=True)
 class OpenPledge(Action, prefix="pl"):
     pass
 
@@ -92,6 +107,7 @@ def main_menu(
         buttons.append(Button(lessons.MENU_THEME, ChooseThemes()))
         buttons.append(Button(reminder_texts.MENU_COMMITTEE, OpenReminders(unit_id)))
         buttons.append(Button(digest.MENU_COMMITTEE, OpenRollup(unit_id)))
+        buttons.append(Button(quiz_import.MENU_IMPORT, ImportHelp(unit_id)))
     buttons.append(Button(settings.MENU_SETTINGS, OpenSettings()))
     buttons.append(Button(common.MENU_HELP, OpenHelp()))
     return Screen(common.main_menu(esc(full_name), esc(cell_name)), column(*buttons))

@@ -18,11 +18,6 @@ MESSAGE_MAX = 4096  # Telegram's limit for one message's text
 
 
 @dataclass(frozen=True)
-class ImportHelp(Action, prefix="qbhelp"):
-    unit_id: int
-
-
-@dataclass(frozen=True)
 class SendTemplate(Action, prefix="qbtpl"):
     kind: Literal["xlsx", "csv"]
 
@@ -37,14 +32,16 @@ class DiscardBank(Action, prefix="qbdel"):
     bank_id: int
 
 
-def import_help(unit_id: int, unit_name: str, banks: list[BankInfo]) -> Screen:
+def import_help(unit_id: int, unit_name: str, banks: list[BankInfo], *, cell: bool) -> Screen:
+    """How to send a bank, the templates, and the unit's banks; a committee has no cell menu."""
     lines = [t.bank_line(esc(b.title), b.status.value, b.questions) for b in banks[:10]]
+    back = [Button(common.MENU_CELL, OpenCell(unit_id))] if cell else []
     return Screen(
         t.import_help(esc(unit_name), lines),
         column(
             Button(t.TEMPLATE_XLSX, SendTemplate("xlsx")),
             Button(t.TEMPLATE_CSV, SendTemplate("csv")),
-            Button(common.MENU_CELL, OpenCell(unit_id)),
+            *back,
             Button(common.MENU_MAIN, OpenMenu()),
         ),
     )

@@ -15,8 +15,10 @@ from bot.screens.quiz_import import DiscardBank, PublishBank
 from bot.services import quiz_banks
 from bot.texts import common
 from bot.texts import quiz_import as t
-from db.models import AuditEntry, BankStatus, QuizBank, QuizBankQuestion
+from db.models import AuditEntry, BankStatus, QuizBank, QuizBankQuestion, Role
+from tests import factories
 from tests.conftest import Cast
+from tests.fakes.clock import FakeClock
 from tests.pilot import Pilot, PilotFactory, plain
 
 HEADER = ["Câu hỏi", "Phương án A", "Phương án B", "Phương án C", "Phương án D", "Đáp án"]
@@ -176,3 +178,17 @@ async def test_the_cell_menu_explains_the_import_and_sends_the_template(
     [sent] = server.calls_to("sendDocument")
     assert sent.params["document"]["filename"] == "quiz-bank.xlsx"
     assert sent.params["document"]["size"] > 4000
+
+
+async def test_a_committee_admin_finds_the_import_in_the_main_menu(
+    session: AsyncSession, clock: FakeClock, cast: Cast, pilot_for: PilotFactory
+) -> None:
+    await factories.member(
+        session, clock, cast.dang_bo, "Hoàng Văn Em", role=Role.COMMITTEE_ADMIN, user_id=900
+    )
+    em: Pilot = pilot_for(900)
+    await em.send("/start")
+    await em.press(t.MENU_IMPORT)
+    assert "Đảng bộ phường 1" in plain(em.text())
+    assert common.MENU_CELL not in em.buttons()  # a committee has no cell menu to go back to
+    assert t.TEMPLATE_CSV in em.buttons()
