@@ -20,7 +20,7 @@ from bot.services.preferences import paused, zone_of
 from bot.services.quiet import quiet_of
 from db.models import ChannelIdentity, Exemption, Member, MemberStatus, QuizNight, Unit
 
-KEY = "quiz-night"  # quiz-night:<night>:<member>
+KEY = "quiz-night-open"  # quiz-night-open:<night>:<member>
 
 
 async def announce(

@@ -23,11 +23,12 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.delivery import night_results
 from bot.delivery.ratelimit import RateLimiter
 from bot.screens import quiz_nights as screens
 from bot.screens.base import Screen
 from bot.services import night_play as play
-from bot.services import night_restarts, night_results
+from bot.services import night_restarts
 from bot.texts import quiz_nights as t
 from db.models.quiz_nights import FINISHED, RUNNING
 

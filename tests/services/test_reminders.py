@@ -202,4 +202,4 @@ async def test_a_quiz_night_announcement_has_no_time_and_skips_quiet_hours(
     assert await night_announcements.announce(session, clock, night.id, "Nhóm", TZ) == 2
     assert await night_announcements.announce(session, clock, night.id, "Nhóm", TZ) == 2
     keys = set(await session.scalars(select(OutboxMessage.key)))
-    assert keys == {f"quiz-night:{night.id}:{m.id}" for m in (cast.an, cast.binh)}
+    assert keys == {f"quiz-night-open:{night.id}:{m.id}" for m in (cast.an, cast.binh)}
