@@ -11,6 +11,7 @@ from aiogram import Router
 from handlers import (
     announce,
     cell,
+    checkin_cell,
     checkins,
     digest,
     errors,
@@ -35,6 +36,7 @@ ORDER = (
     onboarding,
     pledges,
     checkins,
+    checkin_cell,  # the secretary's side of the check-in, after the member's as before
     quiz,
     search,
     menu,

@@ -15,7 +15,7 @@ from bot.dispatch.render import show
 from bot.screens import digest as screens
 from bot.screens import menus
 from bot.services import (
-    checkins,
+    checkin_windows,
     digest,
     digest_chart,
     digest_excel,
@@ -96,7 +96,7 @@ async def on_nudge(
     clock: Clock,
     settings: Settings,
 ) -> None:
-    month = checkins.from_code(action.month)
+    month = checkin_windows.from_code(action.month)
     added = await digest_jobs.nudge_missing(
         session, clock, settings.tz, member, action.unit_id, month
     )

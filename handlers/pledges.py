@@ -14,11 +14,13 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.delivery import notices
 from bot.dispatch.render import show
 from bot.errors import Expired, InvalidInput
 from bot.screens import pledges as screens
 from bot.screens.base import Screen
 from bot.screens.menus import OpenPledge, notice
+from bot.services import pledge_reviews
 from bot.services import pledges as service
 from bot.settings import Settings
 from bot.textnorm import fold
@@ -176,7 +178,9 @@ async def on_submit(
     settings: Settings,
     state: FSMContext,
 ) -> None:
-    result = await service.submit(session, clock, member, action.year, settings.tz)
+    result = await service.submit(
+        session, clock, member, action.year, settings.tz, notify=notices.pledge_submitted
+    )
     await query.answer()
     await _render(query, result, state, note=t.submitted())
 
@@ -209,7 +213,7 @@ async def on_history(
     member: Member,
     state: FSMContext,
 ) -> None:
-    found = await service.history(session, member, action.pledge_id)
+    found = await pledge_reviews.history(session, member, action.pledge_id)
     back = OpenPledge() if found.own else screens.ReviewPledge(action.pledge_id)
     await query.answer()
     await show(query, screens.history(found.year, list(found.revisions), back), state)
@@ -226,7 +230,7 @@ async def on_pending(
     member: Member,
     state: FSMContext,
 ) -> None:
-    cell, views = await service.pending(session, member, action.unit_id)
+    cell, views = await pledge_reviews.pending(session, member, action.unit_id)
     await query.answer()
     await state.set_state(None)
     await show(query, screens.pending(action.unit_id, cell, views), state)
@@ -240,7 +244,7 @@ async def on_review(
     member: Member,
     state: FSMContext,
 ) -> None:
-    review = await service.for_review(session, member, action.pledge_id)
+    review = await pledge_reviews.for_review(session, member, action.pledge_id)
     await query.answer()
     await show(query, screens.for_secretary(review, review.pledge.unit_id), state)
 
@@ -255,7 +259,7 @@ async def on_decide(
     settings: Settings,
     state: FSMContext,
 ) -> None:
-    review = await service.for_review(session, member, action.pledge_id)
+    review = await pledge_reviews.for_review(session, member, action.pledge_id)
     view = review.pledge
     if view.version != action.version:
         await query.answer(t.decision_stale(), show_alert=True)
@@ -267,8 +271,15 @@ async def on_decide(
         await show(query, screens.ask_return_comment(view.member_name, view.unit_id), state)
         return
     try:
-        decided = await service.decide(
-            session, clock, member, action.pledge_id, action.version, approve=True, tz=settings.tz
+        decided = await pledge_reviews.decide(
+            session,
+            clock,
+            member,
+            action.pledge_id,
+            action.version,
+            approve=True,
+            tz=settings.tz,
+            notify=notices.pledge_decided,
         )
     except Expired:
         await show(query, notice(t.decision_stale()), state)
@@ -289,7 +300,7 @@ async def on_return_comment(
     data = await state.get_data()
     pledge_id, version = int(data["pledge_id"]), int(data["version"])
     try:
-        decided = await service.decide(
+        decided = await pledge_reviews.decide(
             session,
             clock,
             member,
@@ -298,6 +309,7 @@ async def on_return_comment(
             approve=False,
             tz=settings.tz,
             comment=message.text,
+            notify=notices.pledge_decided,
         )
     except InvalidInput as error:
         await message.answer(checkin_texts.problem(error.reason, len(message.text.strip())))

@@ -18,7 +18,7 @@ from bot.errors import InvalidInput
 from bot.screens import reminders as screens
 from bot.screens.base import Screen
 from bot.screens.menus import OpenReminders
-from bot.services import access, checkins, reminders
+from bot.services import access, checkin_windows, reminders
 from bot.services.onboarding import parse_time
 from bot.settings import Settings
 from bot.texts import reminders as t
@@ -152,8 +152,8 @@ async def on_who(
     state: FSMContext,
 ) -> None:
     await access.require_manager(session, member, action.unit_id)
-    rules = await checkins.rules_of(session, action.unit_id)
-    month = checkins.current_month(clock.now().astimezone(settings.tz).date(), rules)
+    rules = await checkin_windows.rules_of(session, action.unit_id)
+    month = checkin_windows.current_month(clock.now().astimezone(settings.tz).date(), rules)
     rows = await reminders.nudged(session, member, action.unit_id, month)
     await query.answer()
     await show(query, screens.nudged(action.unit_id, month, rows), state)

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.delivery import outbox, payload
 from bot.screens import checkins as screens
-from bot.services import checkins, reminders
+from bot.services import checkin_windows, reminders
 from bot.services.holidays import HolidayCalendar
 from bot.services.preferences import zone_of
 from bot.services.quiet import quiet_of
@@ -30,7 +30,7 @@ class Invitation:
     member_id: int
     channel: str
     chat_id: int
-    window: checkins.Window
+    window: checkin_windows.Window
     key: str
     due_at: datetime  # UTC: now, or the end of the member's quiet hours
 
@@ -50,8 +50,8 @@ async def due_checkin_invitations(
     The unit's rule decides whether invitations go and from what time on the opening day; on
     a holiday they wait for the next ordinary day. A few queries a tick, whatever the size."""
     now = clock.now()
-    here = checkins.month_key(now.astimezone(default_tz).date())
-    roster = await load_roster(session, {checkins.add_months(here, n) for n in (-1, 0, 1)})
+    here = checkin_windows.month_key(now.astimezone(default_tz).date())
+    roster = await load_roster(session, {checkin_windows.add_months(here, n) for n in (-1, 0, 1)})
     rows = await session.execute(
         select(Member, ChannelIdentity)
         .join(ChannelIdentity, ChannelIdentity.member_id == Member.id)
@@ -69,8 +69,8 @@ async def due_checkin_invitations(
         local = now.astimezone(zone_of(member, default_tz))
         today = local.date()
         rules = roster.rules_of(member.unit_id)
-        month = checkins.current_month(today, rules)
-        win = checkins.window(month, rules)
+        month = checkin_windows.current_month(today, rules)
+        win = checkin_windows.window(month, rules)
         rule = roster.reminders_of(member.unit_id)[reminders.CHECKIN_OPEN]
         if (
             not win.is_open(today)

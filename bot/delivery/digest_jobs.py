@@ -23,7 +23,7 @@ from bot.delivery.attachments import CannotMake, Made, attach
 from bot.errors import Expired
 from bot.screens import digest as screens
 from bot.screens.base import Screen
-from bot.services import audit, checkins, digest, digest_chart, digest_settings
+from bot.services import audit, checkin_windows, digest, digest_chart, digest_settings
 from bot.services import digest_queries as q
 from bot.services.preferences import zone_of
 from bot.services.quiet import quiet_of
@@ -58,11 +58,12 @@ async def enqueue_digests(
         return 0
     async with sessionmaker() as session:
         cells = list(await q.units(session, None))
-        roster = await q.roster(session, cells, [checkins.month_key(today)])
+        roster = await q.roster(session, cells, [checkin_windows.month_key(today)])
         monthly: dict[int, str] = {}
         for unit_id in cells:
-            month = checkins.current_month(today, roster.rules_of(unit_id))
-            meeting = checkins.window(month, roster.rules_of(unit_id)).deadline + timedelta(1)
+            month = checkin_windows.current_month(today, roster.rules_of(unit_id))
+            win = checkin_windows.window(month, roster.rules_of(unit_id))
+            meeting = win.deadline + timedelta(1)
             if meeting - timedelta(days=DAYS_BEFORE) <= today < meeting:
                 monthly[unit_id] = monthly_key(unit_id, month)
         weekly = {

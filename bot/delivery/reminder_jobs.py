@@ -22,7 +22,7 @@ from bot.clock import Clock
 from bot.delivery import outbox, payload
 from bot.screens import reminders as screens
 from bot.screens.base import Screen
-from bot.services import checkins, lessons, reminders
+from bot.services import checkin_windows, lessons, reminders
 from bot.services.holidays import HolidayCalendar
 from bot.services.preferences import zone_of
 from bot.services.quiet import quiet_of
@@ -59,8 +59,10 @@ async def due_reminders(
     catalog: Catalog,
 ) -> list[Due]:
     now = clock.now()
-    here = checkins.month_key(now.astimezone(default_tz).date())
-    roster = await load_roster(session, {checkins.add_months(here, n) for n in (-2, -1, 0, 1)})
+    here = checkin_windows.month_key(now.astimezone(default_tz).date())
+    roster = await load_roster(
+        session, {checkin_windows.add_months(here, n) for n in (-2, -1, 0, 1)}
+    )
     rows = await session.execute(
         select(Member, ChannelIdentity)
         .join(ChannelIdentity, ChannelIdentity.member_id == Member.id)
@@ -138,8 +140,8 @@ def _for_member(
     rules = roster.rules_of(member.unit_id)
     settings = roster.reminders_of(member.unit_id)
     found: list[tuple[str, Reminder]] = []
-    month = checkins.current_month(today, rules)
-    win = checkins.window(month, rules)
+    month = checkin_windows.current_month(today, rules)
+    win = checkin_windows.window(month, rules)
     asked = roster.asked(member.unit_id, member.id, month)
     if win.is_open(today) and asked and not roster.has_sent(member.id, month):
         nudge = settings[reminders.CHECKIN_NUDGE]
@@ -158,7 +160,8 @@ def _for_member(
             key = f"{reminders.DEADLINE_KEY}:{member.id}:{month}"
             found.append((key, Reminder(reminders.CHECKIN_DEADLINE, win.deadline, today)))
     meeting = settings[reminders.MEETING_DAY]
-    cycle = checkins.add_months(checkins.month_key(today), -1)  # the month the meeting reviews
+    # the month the meeting reviews
+    cycle = checkin_windows.add_months(checkin_windows.month_key(today), -1)
     if (
         meeting.enabled
         and today.day == rules.meeting_day

@@ -1,8 +1,8 @@
 """The check-in: steps, review, months, history; the secretary's cell view and rules.
 
-Services import this module for notices, so it imports services only for types. Long texts are
-clipped on screen (a Telegram message holds 4,096 characters; three items of 2,000 would not
-fit); the DOCX has every word.
+It imports services only for types (bot.delivery.notices builds the notices from here). Long
+texts are clipped on screen (a Telegram message holds 4,096 characters; three items of 2,000
+would not fit); the DOCX has every word.
 
 Over 400 lines: mostly one small frozen action class per button (the codec needs a type each).
 """
@@ -20,19 +20,11 @@ from bot.texts import checkins as t
 from bot.texts import common
 
 if TYPE_CHECKING:
-    from bot.services.checkins import (
-        Answer,
-        Candidate,
-        CellMonth,
-        CellRules,
-        CheckinStep,
-        ExemptionView,
-        MonthView,
-        NotAsked,
-        NotOpen,
-        Ready,
-        Window,
-    )
+    from bot.services.checkin_cell import CellMonth
+    from bot.services.checkin_months import Answer, MonthView
+    from bot.services.checkin_rules import Candidate, CellRules, ExemptionView
+    from bot.services.checkin_windows import NotAsked, Window
+    from bot.services.checkins import CheckinStep, NotOpen, Ready
 
 CLIP = 450  # characters of one text on a screen: 3 items × 2 texts + a note fit one message
 RatingCode = Literal["tot", "dat", "chua_dat"]

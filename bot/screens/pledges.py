@@ -1,5 +1,5 @@
 """The pledge: intro, the writing steps, review, the pledge itself, history, the secretary's
-review. Services import this module for notices, so it imports services only for types."""
+review. It imports services only for types (bot.delivery.notices builds the notices from here)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from bot.texts import common
 from bot.texts import pledges as t
 
 if TYPE_CHECKING:
-    from bot.services.pledges import Item, PledgeDraft, PledgeView, Review, Revision
+    from bot.services.pledge_reviews import Review, Revision
+    from bot.services.pledges import Item, PledgeDraft, PledgeView
 
 MAX_ITEMS = 3
 

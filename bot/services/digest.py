@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.errors import NotAllowed, NotFound
-from bot.services import access, checkins, lessons
+from bot.services import access, checkin_windows, lessons
 from bot.services import digest_queries as q
 from bot.services.roster import Roster
 from db.models import Member, MemberStatus
@@ -66,7 +66,7 @@ class CellDigest:
     unit_id: int
     unit_name: str
     month: str  # the check-in month under review
-    window: checkins.Window
+    window: checkin_windows.Window
     skipped: bool
     today: date
     since: date  # first day of the period
@@ -126,11 +126,13 @@ async def build(
     names = await q.units(session, cells)
     if not names:
         return {}
-    here = checkins.month_key(today)
-    roster = await q.roster(session, cells, [checkins.add_months(here, -n) for n in range(8)])
-    month_of = {u: checkins.current_month(today, roster.rules_of(u)) for u in names}
+    here = checkin_windows.month_key(today)
+    roster = await q.roster(
+        session, cells, [checkin_windows.add_months(here, -n) for n in range(8)]
+    )
+    month_of = {u: checkin_windows.current_month(today, roster.rules_of(u)) for u in names}
     reviewed = sorted(set(month_of.values()))
-    history = sorted({checkins.add_months(m, -n) for m in reviewed for n in range(HISTORY)})
+    history = sorted({checkin_windows.add_months(m, -n) for m in reviewed for n in range(HISTORY)})
     found = _Found(
         rows=await q.members(session, cells),
         sent=await q.submissions(session, cells, [*reviewed, *history]),
@@ -212,9 +214,9 @@ def _cell(
     words: bool,
 ) -> CellDigest:
     rules = roster.rules_of(unit_id)
-    win = checkins.window(month, rules)
-    previous = checkins.add_months(month, -1)
-    prev_win = checkins.window(previous, rules)
+    win = checkin_windows.window(month, rules)
+    previous = checkin_windows.add_months(month, -1)
+    prev_win = checkin_windows.window(previous, rules)
     night = found.nights.get(unit_id)
     members, not_done = [], []
     for row in rows:
@@ -262,7 +264,7 @@ def _status(
     sent: dict[tuple[int, str], bool],
     row: q.MemberRow,
     month: str,
-    win: checkins.Window,
+    win: checkin_windows.Window,
     joined: date,
     today: date,
 ) -> str:
@@ -287,11 +289,11 @@ def _history(
 ) -> tuple[MonthPoint, ...]:
     """Check-in completion and reading for the 6 months up to the reviewed one."""
     active = [r for r in rows if r.status is MemberStatus.ACTIVE]
-    first_days = [checkins.month_key(d) for d in found.bounds[:-1]]
+    first_days = [checkin_windows.month_key(d) for d in found.bounds[:-1]]
     points = []
     for back in range(HISTORY - 1, -1, -1):
-        at = checkins.add_months(month, -back)
-        win = checkins.window(at, roster.rules_of(unit_id))
+        at = checkin_windows.add_months(month, -back)
+        win = checkin_windows.window(at, roster.rules_of(unit_id))
         asked = 0
         if (unit_id, at) not in roster.skipped:
             asked = sum(

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, and_, case, column, func, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import checkins
+from bot.services import checkin_windows
 from bot.services.roster import Roster
 from db.base import Base
 from db.models import (
@@ -125,7 +125,7 @@ async def roster(session: AsyncSession, cells: Cells, months: list[str]) -> Rost
     """The check-in rules, skipped months, exemptions and submissions of the cells (the same
     Roster the reminder jobs read, limited to the cells in scope)."""
     days = {
-        r.unit_id: checkins.Rules(r.open_day, r.meeting_day)
+        r.unit_id: checkin_windows.Rules(r.open_day, r.meeting_day)
         for r in await session.scalars(
             _in_cells(select(CheckinSettings), CheckinSettings.unit_id, cells)
         )
@@ -382,8 +382,10 @@ async def last_nights(session: AsyncSession, cells: Cells) -> dict[int, Night]:
 
 def month_bounds(last_month: str, count: int) -> list[date]:
     """The first days of `count` months ending with `last_month`, and of the month after."""
-    first = checkins.add_months(last_month, 1 - count)
-    return [checkins.first_day(checkins.add_months(first, n)) for n in range(count + 1)]
+    first = checkin_windows.add_months(last_month, 1 - count)
+    return [
+        checkin_windows.first_day(checkin_windows.add_months(first, n)) for n in range(count + 1)
+    ]
 
 
 def days_before(day: date, count: int) -> date:

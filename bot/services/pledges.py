@@ -1,4 +1,4 @@
-"""The yearly pledge: write 1–3 concrete actions in a draft, submit, approve or return, amend.
+"""The yearly pledge, the member's side: write 1–3 concrete actions in a draft, submit, amend.
 
 The draft is a `drafts` row (step and items), so a member who stops half-way continues there
 after a restart. Every submission and decision adds a `pledge_revisions` row with the items as
@@ -6,12 +6,13 @@ they were, which is the amendment history (what changed, when, approved by whom)
 measure against the pledge's current items whatever its review state: a slow secretary must
 not stop a member from reviewing their month.
 
-Over 400 lines: the member's steps, the secretary's decision and the notices they send share
-the draft and revision helpers; the check-in service reuses them from here.
+The secretary's decision is in pledge_reviews and the notices in bot.delivery.notices; the
+draft and text helpers here serve the check-in service too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -20,26 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.delivery import outbox, payload
-from bot.errors import Expired, InvalidInput, NotAllowed, NotFound
-from bot.screens import pledges as screens
-from bot.screens.base import Screen
+from bot.errors import Expired, InvalidInput
 from bot.services import access, audit
 from bot.services.preferences import zone_of
-from bot.services.quiet import quiet_of
 from bot.textnorm import fold, has_control_chars, nfc
 from bot.texts import pledges as texts
-from db.models import (
-    ChannelIdentity,
-    Draft,
-    Member,
-    MemberStatus,
-    Pledge,
-    PledgeItem,
-    PledgeRevision,
-    PledgeStatus,
-    Unit,
-)
+from db.models import Draft, Member, Pledge, PledgeItem, PledgeRevision, PledgeStatus
 
 KIND = "pledge"
 MAX_ITEMS = 3
@@ -47,6 +34,11 @@ ITEM_MIN, ITEM_MAX = 10, 500
 TEXT_MAX = 2000  # any free text; more is asked to be shortened
 # InvalidInput reasons, each answered with its own text
 EMPTY, TOO_SHORT, TOO_LONG, CONTROL, EXAMPLE = "empty", "short", "long", "control", "example"
+
+# A notice about a pledge (given the pledge and its member) is a screen, built in
+# bot.delivery.notices; the service calls it inside its own transaction, so it is queued
+# exactly when the change is committed.
+PledgeNotice = Callable[[AsyncSession, Clock, Pledge, Member, tzinfo], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -83,24 +75,6 @@ class PledgeView:
 @dataclass(frozen=True)
 class NoPledge:
     year: int
-
-
-@dataclass(frozen=True)
-class Revision:
-    version: int
-    event: str
-    items: tuple[Item, ...]
-    comment: str | None
-    actor: str | None
-    at: datetime
-
-
-@dataclass(frozen=True)
-class Review:
-    """What a secretary decides on: the pledge and, for an amendment, what it replaces."""
-
-    pledge: PledgeView
-    approved_before: tuple[Item, ...] | None
 
 
 def clean_text(text: str, *, limit: int = TEXT_MAX) -> str:
@@ -165,7 +139,7 @@ async def open_pledge(
     if draft is not None:
         return _draft_view(draft)
     pledge = await pledge_of(session, member.id, year)
-    return _view(pledge, member) if pledge else NoPledge(year)
+    return view_of(pledge, member) if pledge else NoPledge(year)
 
 
 async def start_pledge(
@@ -262,7 +236,13 @@ async def discard(session: AsyncSession, member: Member, year: int) -> None:
 
 
 async def submit(
-    session: AsyncSession, clock: Clock, member: Member, year: int, tz: tzinfo
+    session: AsyncSession,
+    clock: Clock,
+    member: Member,
+    year: int,
+    tz: tzinfo,
+    *,
+    notify: PledgeNotice,
 ) -> PledgeView:
     """Turn the draft into the pledge (a new version), record it, and tell the secretary."""
     draft = await _own_draft(session, member, year)
@@ -293,169 +273,13 @@ async def submit(
     for no, item in enumerate(items, start=1):
         pledge.items.append(PledgeItem(position=no, action=item.action, measure=item.measure))
     await session.flush()
-    _revise(session, pledge, "submitted", member.id, now)
+    revise(session, pledge, "submitted", member.id, now)
     await session.delete(draft)
-    view = _view(pledge, member)
-    await notify_managers(
-        session,
-        clock,
-        member,
-        f"pledge-submitted:{pledge.id}:{pledge.version}",
-        screens.submitted_notice(member.full_name or "", year, pledge.version > 1, member.unit_id),
-        tz,
-    )
+    view = view_of(pledge, member)
+    await notify(session, clock, pledge, member, tz)
     audit.record(session, clock, "pledge.submit", actor_member_id=member.id, pledge=pledge.id)
     await session.commit()
     return view
-
-
-@dataclass(frozen=True)
-class History:
-    pledge_id: int
-    year: int
-    own: bool
-    revisions: tuple[Revision, ...]
-
-
-async def history(session: AsyncSession, actor: Member, pledge_id: int) -> History:
-    """Return a pledge's revisions, oldest first, to its member or a manager of its cell."""
-    pledge = await _readable(session, actor, pledge_id)
-    rows = await session.scalars(
-        select(PledgeRevision)
-        .where(PledgeRevision.pledge_id == pledge.id)
-        .order_by(PledgeRevision.id)
-    )
-    names: dict[int, str] = {}
-    result = []
-    for row in rows:
-        actor_name = None
-        if row.actor_id is not None:
-            if row.actor_id not in names:
-                person = await session.get(Member, row.actor_id)
-                names[row.actor_id] = (person.full_name or "") if person else ""
-            actor_name = names[row.actor_id]
-        items = tuple(Item(a, m) for a, m in row.items)
-        result.append(Revision(row.version, row.event, items, row.comment, actor_name, row.at))
-    return History(pledge.id, pledge.year, pledge.member_id == actor.id, tuple(result))
-
-
-async def pending(
-    session: AsyncSession, actor: Member, unit_id: int
-) -> tuple[str, list[PledgeView]]:
-    """Return the cell's name and its pledges waiting for a decision, oldest first."""
-    await access.require_manager(session, actor, unit_id)
-    unit = await session.get(Unit, unit_id)
-    if unit is None:
-        raise NotFound("unit")
-    rows = await session.execute(
-        select(Pledge, Member)
-        .join(Member, Member.id == Pledge.member_id)
-        .where(Pledge.unit_id == unit_id, Pledge.status == PledgeStatus.SUBMITTED)
-        .order_by(Pledge.submitted_at, Pledge.id)
-    )
-    return unit.name, [_view(pledge, owner) for pledge, owner in rows.all()]
-
-
-async def for_review(session: AsyncSession, actor: Member, pledge_id: int) -> Review:
-    """Return a pledge for a manager of its cell, with the approved items it would replace."""
-    pledge, owner = await _managed(session, actor, pledge_id)
-    before = None
-    if pledge.approved_version is not None and pledge.approved_version != pledge.version:
-        row = await session.scalar(
-            select(PledgeRevision)
-            .where(
-                PledgeRevision.pledge_id == pledge.id,
-                PledgeRevision.version == pledge.approved_version,
-                PledgeRevision.event == "approved",
-            )
-            .order_by(PledgeRevision.id.desc())
-            .limit(1)
-        )
-        before = tuple(Item(a, m) for a, m in row.items) if row else None
-    return Review(_view(pledge, owner), before)
-
-
-async def decide(
-    session: AsyncSession,
-    clock: Clock,
-    actor: Member,
-    pledge_id: int,
-    version: int,
-    *,
-    approve: bool,
-    tz: tzinfo,
-    comment: str | None = None,
-) -> PledgeView:
-    """Approve, or return with a comment, the version the secretary saw; tell the member."""
-    pledge, owner = await _managed(session, actor, pledge_id)
-    if pledge.version != version or pledge.status is not PledgeStatus.SUBMITTED:
-        raise Expired("pledge changed")  # the member amended it, or another manager decided
-    note = None if approve else clean_text(comment or "")
-    now = clock.now()
-    pledge.status = PledgeStatus.APPROVED if approve else PledgeStatus.RETURNED
-    pledge.comment, pledge.decided_at, pledge.decided_by_id = note, now, actor.id
-    if approve:
-        pledge.approved_version = pledge.version
-    event = "approved" if approve else "returned"
-    _revise(session, pledge, event, actor.id, now, note)
-    audit.record(session, clock, f"pledge.{event}", actor_member_id=actor.id, pledge=pledge.id)
-    await notify_member(
-        session,
-        clock,
-        owner.id,
-        f"pledge-{event}:{pledge.id}:{pledge.version}",
-        screens.decided_notice(pledge.year, approve, note),
-        tz,
-    )
-    await session.commit()
-    return _view(pledge, owner)
-
-
-async def notify_member(
-    session: AsyncSession, clock: Clock, member_id: int, key: str, screen: Screen, tz: tzinfo
-) -> bool:
-    """Queue `screen` to a member's first reachable chat (not sent twice for one key).
-
-    It is not their own answer, so it waits out their quiet hours (in their zone, else `tz`).
-    """
-    member = await session.get(Member, member_id)
-    if member is None:
-        return False
-    identity = await session.scalar(
-        select(ChannelIdentity)
-        .where(ChannelIdentity.member_id == member_id, ChannelIdentity.blocked_at.is_(None))
-        .order_by(ChannelIdentity.id)
-        .limit(1)
-    )
-    if identity is None:
-        return False
-    return await outbox.enqueue(
-        session,
-        clock,
-        key=key,
-        channel=identity.channel,
-        chat_id=identity.chat_id,
-        member_id=member_id,
-        method="sendMessage",
-        payload=payload.send_message(identity.chat_id, screen),
-        due_at=quiet_of(member).next_allowed(clock.now().astimezone(zone_of(member, tz))),
-    )
-
-
-async def notify_managers(
-    session: AsyncSession, clock: Clock, about: Member, key: str, screen: Screen, tz: tzinfo
-) -> None:
-    """Queue `screen` to the secretary and deputies of `about`'s cell (not to `about`)."""
-    managers = await session.scalars(
-        select(Member.id).where(
-            Member.unit_id == about.unit_id,
-            Member.status == MemberStatus.ACTIVE,
-            Member.role.in_(access.MANAGER_ROLES),
-            Member.id != about.id,
-        )
-    )
-    for manager_id in list(managers):
-        await notify_member(session, clock, manager_id, f"{key}:{manager_id}", screen, tz)
 
 
 async def _own_draft(session: AsyncSession, member: Member, year: int) -> Draft:
@@ -466,29 +290,7 @@ async def _own_draft(session: AsyncSession, member: Member, year: int) -> Draft:
     return draft
 
 
-async def _readable(session: AsyncSession, actor: Member, pledge_id: int) -> Pledge:
-    access.require_active(actor)
-    pledge = await session.get(Pledge, pledge_id)
-    if pledge is None:
-        raise NotFound("pledge")
-    if pledge.member_id != actor.id:
-        await access.require_manager(session, actor, pledge.unit_id)
-    return pledge
-
-
-async def _managed(session: AsyncSession, actor: Member, pledge_id: int) -> tuple[Pledge, Member]:
-    pledge = await session.get(Pledge, pledge_id)
-    if pledge is None:
-        raise NotFound("pledge")
-    await access.require_manager(session, actor, pledge.unit_id)
-    if pledge.member_id == actor.id:
-        raise NotAllowed("own pledge")  # a secretary's own pledge goes to the committee
-    owner = await session.get(Member, pledge.member_id)
-    assert owner is not None
-    return pledge, owner
-
-
-def _revise(
+def revise(
     session: AsyncSession,
     pledge: Pledge,
     event: str,
@@ -496,6 +298,7 @@ def _revise(
     at: datetime,
     comment: str | None = None,
 ) -> None:
+    """Add the pledge's items as they are now to its history (the caller commits)."""
     session.add(
         PledgeRevision(
             pledge_id=pledge.id,
@@ -509,7 +312,8 @@ def _revise(
     )
 
 
-def _view(pledge: Pledge, owner: Member) -> PledgeView:
+def view_of(pledge: Pledge, owner: Member) -> PledgeView:
+    """Return the pledge as its member or a manager sees it (no items once erased)."""
     erased = pledge.erased_at is not None
     items = () if erased else tuple(Item(i.action, i.measure) for i in pledge.items)
     return PledgeView(

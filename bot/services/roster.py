@@ -14,22 +14,24 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import checkins, reminders
+from bot.services import checkin_windows, reminders
 from db.models import Checkin, CheckinSettings, Exemption, ReminderRule, SkippedMonth, Unit
 
 
 @dataclass
 class Roster:
     parents: dict[int, int | None]
-    days: dict[int, checkins.Rules]
+    days: dict[int, checkin_windows.Rules]
     rules: dict[tuple[int, str], reminders.Rule]  # (unit, kind) → the unit's own setting
     skipped: set[tuple[int, str]]  # (unit, month)
     exemptions: dict[tuple[int, int], list[tuple[str, str]]]  # (unit, member) → month ranges
     submitted: set[tuple[int, str]]  # (member, month)
     _effective: dict[int, dict[str, reminders.Rule]] = field(default_factory=dict)
 
-    def rules_of(self, unit_id: int) -> checkins.Rules:
-        return self.days.get(unit_id, checkins.Rules(checkins.OPEN_DAY, checkins.MEETING_DAY))
+    def rules_of(self, unit_id: int) -> checkin_windows.Rules:
+        return self.days.get(
+            unit_id, checkin_windows.Rules(checkin_windows.OPEN_DAY, checkin_windows.MEETING_DAY)
+        )
 
     def reminders_of(self, unit_id: int) -> dict[str, reminders.Rule]:
         """The unit's own rule, else the nearest committee's, else the default (as
@@ -65,7 +67,7 @@ async def load(session: AsyncSession, months: set[str]) -> Roster:
     units = await session.execute(select(Unit.id, Unit.parent_id))
     parents: dict[int, int | None] = dict(units.all())
     days = {
-        row.unit_id: checkins.Rules(row.open_day, row.meeting_day)
+        row.unit_id: checkin_windows.Rules(row.open_day, row.meeting_day)
         for row in await session.scalars(select(CheckinSettings))
     }
     rules = {

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import access
-from bot.services.checkins import Answer, my_months
+from bot.services.checkin_months import Answer, my_months
 from bot.services.pledges import Item, pledge_of
 from bot.texts import checkins as t
 from db.models import Member, Rating, Unit

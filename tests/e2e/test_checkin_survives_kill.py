@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.webchat import BotApiServer
 from bot.clock import SystemClock
-from bot.services import checkins
+from bot.services import checkin_windows
 from bot.settings import Settings
 from bot.texts import checkins as t
 from bot.texts import common
@@ -32,14 +32,16 @@ THU = 101
 async def seed(session: AsyncSession, cast: Cast) -> str:
     """Give An an old joining date and a pledge for the current check-in month's year."""
     today = SystemClock().now().astimezone(Settings(_env_file=None).tz).date()
-    month = checkins.current_month(today, checkins.Rules(checkins.OPEN_DAY, checkins.MEETING_DAY))
+    month = checkin_windows.current_month(
+        today, checkin_windows.Rules(checkin_windows.OPEN_DAY, checkin_windows.MEETING_DAY)
+    )
     joined = datetime(2020, 1, 1, tzinfo=UTC)
     await session.execute(update(Member).where(Member.id == cast.an.id).values(joined_at=joined))
     session.add(
         Pledge(
             member_id=cast.an.id,
             unit_id=cast.chi_bo_1.id,
-            year=checkins.first_day(month).year,
+            year=checkin_windows.first_day(month).year,
             status=PledgeStatus.APPROVED,
             version=1,
             approved_version=1,

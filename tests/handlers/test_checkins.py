@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.webchat import BotApiServer
 from bot.screens.checkins import CellMonthView, Rate, StartCheckin, ViewCheckin
-from bot.services import pledges
+from bot.services import pledge_reviews
 from bot.texts import checkins as t
 from bot.texts import common
 from db.models import AuditEntry, Checkin, Draft, Member
@@ -300,4 +300,4 @@ async def test_the_secretary_sees_the_month_comments_and_sets_the_rules(
     binh = pilot_for(103)
     await binh.send("tu soi")
     assert t.START in binh.buttons()
-    assert await pledges.pending(session, cast.chi_thu, cast.chi_bo_1.id)
+    assert await pledge_reviews.pending(session, cast.chi_thu, cast.chi_bo_1.id)

@@ -33,9 +33,14 @@ from bot.services import pledges as pledge_service
 from bot.services import quiz as quiz_service
 from bot.services.announcements import Delivery, Draft
 from bot.services.cells import CellOverview, MemberRow
+from bot.services.checkin_cell import CellMonth, MemberMonth
+from bot.services.checkin_months import Answer, MonthView
+from bot.services.checkin_rules import CellRules, ExemptionView
+from bot.services.checkin_windows import NotAsked, Rules, window
 from bot.services.invites import CreatedInvite
 from bot.services.lessons import LessonView, ReadingProgress
 from bot.services.onboarding import Progress, Step
+from bot.services.pledge_reviews import Review, Revision
 from bot.services.reminders import DEFAULTS as REMINDER_DEFAULTS
 from db.models import PledgeStatus, Rating, Role
 
@@ -147,8 +152,8 @@ def _pledge_screens() -> dict[str, Screen]:
         False,
     )
     revisions = [
-        p.Revision(1, "submitted", items[:1], None, "Nguyễn Văn An", at),
-        p.Revision(1, "returned", items[:1], "Ghi rõ số buổi", "Trần Thị Thư", at),
+        Revision(1, "submitted", items[:1], None, "Nguyễn Văn An", at),
+        Revision(1, "returned", items[:1], "Ghi rõ số buổi", "Trần Thị Thư", at),
     ]
     return {
         "pledges.intro": pledges.intro(2026),
@@ -163,22 +168,22 @@ def _pledge_screens() -> dict[str, Screen]:
         "pledges.returned": pledges.pledge(view),
         "pledges.history": pledges.history(2026, revisions, menus.OpenPledge()),
         "pledges.pending": pledges.pending(3, "Chi bộ 1", [view]),
-        "pledges.for_secretary": pledges.for_secretary(p.Review(view, items[:1]), 3),
+        "pledges.for_secretary": pledges.for_secretary(Review(view, items[:1]), 3),
         "pledges.returned_notice": pledges.decided_notice(2026, False, "Ghi rõ số buổi"),
     }
 
 
 def _checkin_screens() -> dict[str, Screen]:
     c = checkin_service
-    win = c.window("2026-11", c.Rules(25, 5))
+    win = window("2026-11", Rules(25, 5))
     answers = (
-        c.Answer("Mỗi tuần 2 buổi đọc tác phẩm của Bác", Rating.GOOD, None, None),
-        c.Answer("Không để hồ sơ quá hạn", Rating.NOT_DONE, "Còn 2 hồ sơ <trễ>", "Nhắc dân sớm"),
+        Answer("Mỗi tuần 2 buổi đọc tác phẩm của Bác", Rating.GOOD, None, None),
+        Answer("Không để hồ sơ quá hạn", Rating.NOT_DONE, "Còn 2 hồ sơ <trễ>", "Nhắc dân sớm"),
     )
     rating = c.CheckinStep("2026-11", win, "rating", 1, answers, None, False, False)
     fix = c.CheckinStep("2026-11", win, "fix", 2, answers, None, False, False)
     review = c.CheckinStep("2026-11", win, "review", 1, answers, "Tháng bận", True, False)
-    month = c.MonthView(
+    month = MonthView(
         9,
         3,
         "Nguyễn Văn An",
@@ -193,18 +198,18 @@ def _checkin_screens() -> dict[str, Screen]:
         True,
     )
     rows = (
-        c.MemberMonth(2, "Nguyễn Văn An", "on_time", (Rating.GOOD, Rating.NOT_DONE), 9, False),
-        c.MemberMonth(3, "Lê Thị Bình", "exempt", (), None, False),
-        c.MemberMonth(4, "Trần Thị Thư", "missing", (), None, False),
-        c.MemberMonth(5, "Phạm Văn Em", "late", (None,), 10, True),
+        MemberMonth(2, "Nguyễn Văn An", "on_time", (Rating.GOOD, Rating.NOT_DONE), 9, False),
+        MemberMonth(3, "Lê Thị Bình", "exempt", (), None, False),
+        MemberMonth(4, "Trần Thị Thư", "missing", (), None, False),
+        MemberMonth(5, "Phạm Văn Em", "late", (None,), 10, True),
     )
-    exemption = c.ExemptionView(4, "Lê Thị Bình", "Ốm dài ngày", "2026-11", "2027-01")
-    rules = c.CellRules(3, "Chi bộ 1", c.Rules(25, 5), "2026-11", win, False, (exemption,), 2)
+    exemption = ExemptionView(4, "Lê Thị Bình", "Ốm dài ngày", "2026-11", "2027-01")
+    rules = CellRules(3, "Chi bộ 1", Rules(25, 5), "2026-11", win, False, (exemption,), 2)
     return {
         "checkins.ready": checkins.ready(c.Ready("2026-11", win, ("Đọc sách", "Đúng hạn"), True)),
         "checkins.no_pledge": checkins.no_pledge(2026),
-        "checkins.exempt": checkins.not_asked(c.NotAsked("2026-11", "exempt", "Ốm dài ngày")),
-        "checkins.skipped": checkins.not_asked(c.NotAsked("2027-01", "skipped", None)),
+        "checkins.exempt": checkins.not_asked(NotAsked("2026-11", "exempt", "Ốm dài ngày")),
+        "checkins.skipped": checkins.not_asked(NotAsked("2027-01", "skipped", None)),
         "checkins.not_open": checkins.not_open(c.NotOpen(win)),
         "checkins.rating": checkins.step(rating),
         "checkins.done.optional": checkins.step(
@@ -223,7 +228,7 @@ def _checkin_screens() -> dict[str, Screen]:
         "checkins.invitation": checkins.invitation(win),
         "checkins.cell_rules": checkins.cell_rules(rules),
         "checkins.cell_month": checkins.cell_month(
-            c.CellMonth(3, "Chi bộ 1", "2026-11", win, False, rows)
+            CellMonth(3, "Chi bộ 1", "2026-11", win, False, rows)
         ),
         "checkins.for_secretary": checkins.for_secretary(month, 3),
         "checkins.ask_day": checkins.ask_day(3, "meeting"),
@@ -280,10 +285,8 @@ def test_user_data_is_escaped_in_screens() -> None:
 
 def test_pledge_and_checkin_screens_fit_a_message_and_their_buttons_64_bytes() -> None:
     long = "x" * 2000
-    answers = tuple(
-        checkin_service.Answer(long[:500], Rating.NOT_DONE, long, long) for _ in range(3)
-    )
-    win = checkin_service.window("2026-11", checkin_service.Rules(25, 5))
+    answers = tuple(Answer(long[:500], Rating.NOT_DONE, long, long) for _ in range(3))
+    win = window("2026-11", Rules(25, 5))
     review = checkin_service.CheckinStep("2026-11", win, "review", 1, answers, long, True, True)
     screens = [checkins.step(review), *_pledge_screens().values(), *_checkin_screens().values()]
     for screen in screens:

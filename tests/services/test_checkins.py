@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime, time
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,10 +13,18 @@ from docx import Document
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery import checkin_jobs
+from bot.delivery import checkin_jobs, notices
 from bot.errors import Expired, InvalidInput, NotAllowed
-from bot.services import checkins, yearend
-from bot.services.checkins import Rules
+from bot.services import (
+    checkin_cell,
+    checkin_months,
+    checkin_rules,
+    checkin_windows,
+    checkins,
+    erasure,
+    yearend,
+)
+from bot.services.checkin_windows import Rules
 from db.models import AuditEntry, Checkin, Member, OutboxMessage, Rating, ReminderRule
 from tests.conftest import Cast
 from tests.fakes.clock import FakeClock
@@ -24,6 +33,8 @@ from tests.services.test_pledges import ACTION, MEASURE, write_pledge
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SECOND = ("Không để hồ sơ của dân quá hạn ngày nào", "Không hồ sơ nào quá hạn trong tháng")
 NOV_25 = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)  # 08:00 in Hà Nội
+# As the handler calls it: with the real notice.
+comment = partial(checkin_cell.comment, notify=notices.checkin_commented)
 
 
 async def ready_member(session: AsyncSession, clock: FakeClock, member: Member) -> None:
@@ -45,18 +56,18 @@ async def fill(session: AsyncSession, clock: FakeClock, member: Member) -> check
 
 def test_the_window_opens_on_the_25th_and_closes_the_day_before_the_meeting() -> None:
     default = Rules(25, 5)
-    assert checkins.window("2026-11", default) == checkins.Window(
+    assert checkin_windows.window("2026-11", default) == checkin_windows.Window(
         "2026-11", date(2026, 11, 25), date(2026, 12, 4)
     )
-    assert checkins.window("2026-12", default).deadline == date(2027, 1, 4)
-    assert checkins.window("2027-01", Rules(25, 1)).deadline == date(2027, 1, 31)
-    assert checkins.window("2027-01", Rules(20, 1)).opens == date(2027, 1, 20)
-    assert checkins.current_month(date(2026, 12, 3), default) == "2026-11"
-    assert checkins.current_month(date(2026, 12, 25), default) == "2026-12"
-    assert checkins.current_month(date(2027, 1, 2), default) == "2026-12"
-    assert checkins.from_code(202611) == "2026-11"
+    assert checkin_windows.window("2026-12", default).deadline == date(2027, 1, 4)
+    assert checkin_windows.window("2027-01", Rules(25, 1)).deadline == date(2027, 1, 31)
+    assert checkin_windows.window("2027-01", Rules(20, 1)).opens == date(2027, 1, 20)
+    assert checkin_windows.current_month(date(2026, 12, 3), default) == "2026-11"
+    assert checkin_windows.current_month(date(2026, 12, 25), default) == "2026-12"
+    assert checkin_windows.current_month(date(2027, 1, 2), default) == "2026-12"
+    assert checkin_windows.from_code(202611) == "2026-11"
     with pytest.raises(Expired):
-        checkins.from_code(202613)
+        checkin_windows.from_code(202613)
 
 
 async def test_a_member_who_joined_after_the_deadline_waits_for_the_next_window(
@@ -196,17 +207,17 @@ async def test_exempt_members_and_skipped_months_are_not_asked_invited_or_late(
 ) -> None:
     await ready_member(session, clock, cast.an)
     await write_pledge(session, clock, cast.binh, [(ACTION, MEASURE)])
-    await checkins.exempt(
+    await checkin_rules.exempt(
         session, clock, cast.chi_thu, cast.chi_bo_1.id, cast.binh.id, 3, "Ốm dài ngày", TZ
     )
     state = await checkins.open_checkin(session, clock, cast.binh, TZ)
-    assert state == checkins.NotAsked("2026-11", "exempt", "Ốm dài ngày")
+    assert state == checkin_windows.NotAsked("2026-11", "exempt", "Ốm dài ngày")
     invited = {i.member_id for i in await checkin_jobs.due_checkin_invitations(session, clock, TZ)}
     assert cast.an.id in invited and cast.binh.id not in invited
     assert cast.cuong.id in invited  # another cell, same default window
 
     clock.set(datetime(2026, 12, 6, 2, 0, tzinfo=UTC))
-    month = await checkins.cell_month(
+    month = await checkin_cell.cell_month(
         session, clock, cast.chi_thu, cast.chi_bo_1.id, "2026-11", TZ
     )
     statuses = {row.name: row.status for row in month.rows}
@@ -217,15 +228,17 @@ async def test_exempt_members_and_skipped_months_are_not_asked_invited_or_late(
     }
 
     clock.set(datetime(2026, 12, 26, 2, 0, tzinfo=UTC))  # December's window is open
-    assert await checkins.toggle_skip(
+    assert await checkin_rules.toggle_skip(
         session, clock, cast.chi_thu, cast.chi_bo_1.id, "2026-12", TZ
     )
     state = await checkins.open_checkin(session, clock, cast.an, TZ)
-    assert state == checkins.NotAsked("2026-12", "skipped", None)
+    assert state == checkin_windows.NotAsked("2026-12", "skipped", None)
     invited = {i.member_id for i in await checkin_jobs.due_checkin_invitations(session, clock, TZ)}
     assert invited == {cast.cuong.id, cast.dung.id}
     with pytest.raises(Expired):  # a past month is history, not a plan
-        await checkins.toggle_skip(session, clock, cast.chi_thu, cast.chi_bo_1.id, "2026-10", TZ)
+        await checkin_rules.toggle_skip(
+            session, clock, cast.chi_thu, cast.chi_bo_1.id, "2026-10", TZ
+        )
     assert await checkin_jobs.enqueue_checkin_invitations(sessionmaker, clock, TZ) == 2
     assert await checkin_jobs.enqueue_checkin_invitations(sessionmaker, clock, TZ) == 0
 
@@ -284,52 +297,52 @@ async def test_the_secretary_sees_the_month_and_comments_without_changing_the_wo
     await ready_member(session, clock, cast.an)
     await fill(session, clock, cast.an)
     done = await checkins.submit(session, clock, cast.an, TZ, "2026-11")
-    month = await checkins.cell_month(
+    month = await checkin_cell.cell_month(
         session, clock, cast.chi_thu, cast.chi_bo_1.id, "2026-11", TZ
     )
     an = next(r for r in month.rows if r.member_id == cast.an.id)
     assert (an.status, an.ratings) == ("on_time", (Rating.GOOD, Rating.NOT_DONE))
     assert month.count("waiting") == 2
-    seen = await checkins.view(session, clock, cast.chi_thu, TZ, done.checkin_id)
+    seen = await checkin_months.view(session, clock, cast.chi_thu, TZ, done.checkin_id)
     assert not seen.mine and not seen.can_edit
-    commented = await checkins.comment(
+    commented = await comment(
         session, clock, cast.chi_thu, done.checkin_id, "Cố gắng giải quyết dứt điểm", TZ
     )
     assert commented.comment == "Cố gắng giải quyết dứt điểm"
     assert commented.answers == done.answers
-    own = await checkins.view(session, clock, cast.an, TZ, done.checkin_id)
+    own = await checkin_months.view(session, clock, cast.an, TZ, done.checkin_id)
     assert own.mine and own.comment == "Cố gắng giải quyết dứt điểm"
     keys = list(await session.scalars(select(OutboxMessage.key)))
     assert any(k.startswith(f"checkin-comment:{done.checkin_id}:") for k in keys)
 
     for intruder in (cast.dung, cast.binh):  # another cell's secretary; another member
         with pytest.raises(NotAllowed):
-            await checkins.view(session, clock, intruder, TZ, done.checkin_id)
+            await checkin_months.view(session, clock, intruder, TZ, done.checkin_id)
         with pytest.raises(NotAllowed):
-            await checkins.comment(session, clock, intruder, done.checkin_id, "Xem trộm", TZ)
+            await comment(session, clock, intruder, done.checkin_id, "Xem trộm", TZ)
     with pytest.raises(NotAllowed):
-        await checkins.cell_month(session, clock, cast.dung, cast.chi_bo_1.id, "2026-11", TZ)
+        await checkin_cell.cell_month(session, clock, cast.dung, cast.chi_bo_1.id, "2026-11", TZ)
 
 
 async def test_meeting_day_must_exist_in_every_month_and_not_overlap_the_next_window(
     session: AsyncSession, clock: FakeClock, cast: Cast
 ) -> None:
     unit = cast.chi_bo_1.id
-    assert checkins.parse_day("ngày 10") == 10
+    assert checkin_rules.parse_day("ngày 10") == 10
     for kwargs, reason in [
-        ({"meeting_day": 31}, checkins.DAY_RANGE),
-        ({"meeting_day": 0}, checkins.DAY_RANGE),
-        ({"open_day": 10}, checkins.DAY_RANGE),
-        ({"meeting_day": 26}, checkins.OVERLAP),
+        ({"meeting_day": 31}, checkin_rules.DAY_RANGE),
+        ({"meeting_day": 0}, checkin_rules.DAY_RANGE),
+        ({"open_day": 10}, checkin_rules.DAY_RANGE),
+        ({"meeting_day": 26}, checkin_rules.OVERLAP),
     ]:
         with pytest.raises(InvalidInput) as error:
-            await checkins.set_days(session, clock, cast.chi_thu, unit, **kwargs)
+            await checkin_rules.set_days(session, clock, cast.chi_thu, unit, **kwargs)
         assert error.value.reason == reason
-    rules = await checkins.set_days(session, clock, cast.chi_thu, unit, meeting_day=10)
+    rules = await checkin_rules.set_days(session, clock, cast.chi_thu, unit, meeting_day=10)
     assert rules == Rules(25, 10)
-    assert checkins.window("2027-01", rules).deadline == date(2027, 2, 9)
+    assert checkin_windows.window("2027-01", rules).deadline == date(2027, 2, 9)
     with pytest.raises(NotAllowed):
-        await checkins.set_days(session, clock, cast.dung, unit, meeting_day=3)
+        await checkin_rules.set_days(session, clock, cast.dung, unit, meeting_day=3)
 
 
 async def test_erasing_keeps_the_cells_counts_and_removes_the_members_words(
@@ -338,16 +351,16 @@ async def test_erasing_keeps_the_cells_counts_and_removes_the_members_words(
     await ready_member(session, clock, cast.an)
     await fill(session, clock, cast.an)
     done = await checkins.submit(session, clock, cast.an, TZ, "2026-11")
-    await checkins.comment(session, clock, cast.chi_thu, done.checkin_id, "Tốt lắm", TZ)
-    assert await checkins.erase_my_data(session, clock, cast.an) == 2
-    month = await checkins.cell_month(
+    await comment(session, clock, cast.chi_thu, done.checkin_id, "Tốt lắm", TZ)
+    assert await erasure.erase_my_data(session, clock, cast.an) == 2
+    month = await checkin_cell.cell_month(
         session, clock, cast.chi_thu, cast.chi_bo_1.id, "2026-11", TZ
     )
     an = next(r for r in month.rows if r.member_id == cast.an.id)
     assert (an.status, an.erased, an.ratings) == ("on_time", True, (None, None))
-    seen = await checkins.view(session, clock, cast.an, TZ, done.checkin_id)
+    seen = await checkin_months.view(session, clock, cast.an, TZ, done.checkin_id)
     assert seen.erased and seen.note is None and seen.comment is None
-    assert {a.item for a in seen.answers} == {checkins.ERASED}
+    assert {a.item for a in seen.answers} == {erasure.ERASED}
     assert all(a.done is None and a.fix is None for a in seen.answers)
     summary = await yearend.year_summary(session, cast.an, 2026)
     assert summary.pledge == ()

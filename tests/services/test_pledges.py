@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery import notices
 from bot.errors import Expired, InvalidInput, NotAllowed
-from bot.services import pledges
+from bot.services import pledge_reviews, pledges
 from bot.texts import pledges as t
 from db.models import AuditEntry, Member, OutboxMessage, PledgeStatus
 from tests.conftest import Cast
@@ -19,6 +21,9 @@ from tests.fakes.clock import FakeClock
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ACTION = "Mỗi tuần dành 2 buổi tối đọc tác phẩm của Bác"
 MEASURE = "Mỗi tháng ghi 1 trang sổ tay, báo cáo ở buổi sinh hoạt"
+# As the handlers call them: with the real notices.
+submit = partial(pledges.submit, notify=notices.pledge_submitted)
+decide = partial(pledge_reviews.decide, notify=notices.pledge_decided)
 
 
 async def write_pledge(
@@ -32,7 +37,7 @@ async def write_pledge(
         await pledges.write(session, clock, member, 2026, action)
         draft = await pledges.write(session, clock, member, 2026, measure)
     assert draft.step == "review"
-    return await pledges.submit(session, clock, member, 2026, TZ)
+    return await submit(session, clock, member, 2026, TZ)
 
 
 async def test_a_pledge_is_written_submitted_and_approved_with_its_history(
@@ -46,19 +51,17 @@ async def test_a_pledge_is_written_submitted_and_approved_with_its_history(
     draft = await pledges.write(session, clock, cast.an, 2026, MEASURE)
     assert draft.step == "review" and draft.items == (pledges.Item(ACTION, MEASURE),)
 
-    view = await pledges.submit(session, clock, cast.an, 2026, TZ)
+    view = await submit(session, clock, cast.an, 2026, TZ)
     assert view.status is PledgeStatus.SUBMITTED and view.version == 1
-    cell, waiting = await pledges.pending(session, cast.chi_thu, cast.chi_bo_1.id)
+    cell, waiting = await pledge_reviews.pending(session, cast.chi_thu, cast.chi_bo_1.id)
     assert (cell, [w.member_name for w in waiting]) == ("Chi bộ 1", ["Nguyễn Văn An"])
     keys = set(await session.scalars(select(OutboxMessage.key)))
     assert f"pledge-submitted:{view.pledge_id}:1:{cast.chi_thu.id}" in keys
 
     clock.move(hours=2)
-    approved = await pledges.decide(
-        session, clock, cast.chi_thu, view.pledge_id, 1, approve=True, tz=TZ
-    )
+    approved = await decide(session, clock, cast.chi_thu, view.pledge_id, 1, approve=True, tz=TZ)
     assert approved.status is PledgeStatus.APPROVED
-    found = await pledges.history(session, cast.an, view.pledge_id)
+    found = await pledge_reviews.history(session, cast.an, view.pledge_id)
     assert [(r.event, r.actor) for r in found.revisions] == [
         ("submitted", "Nguyễn Văn An"),
         ("approved", "Trần Thị Thư"),
@@ -97,7 +100,7 @@ async def test_a_returned_pledge_is_revised_and_an_amendment_shows_what_it_repla
     session: AsyncSession, clock: FakeClock, cast: Cast
 ) -> None:
     first = await write_pledge(session, clock, cast.an, [(ACTION, MEASURE)])
-    returned = await pledges.decide(
+    returned = await decide(
         session,
         clock,
         cast.chi_thu,
@@ -113,20 +116,20 @@ async def test_a_returned_pledge_is_revised_and_an_amendment_shows_what_it_repla
     await pledges.edit_item(session, clock, cast.an, 2026, 1)
     await pledges.write(session, clock, cast.an, 2026, None)  # keep the action
     await pledges.write(session, clock, cast.an, 2026, "Mỗi tháng ít nhất 8 buổi đọc")
-    second = await pledges.submit(session, clock, cast.an, 2026, TZ)
+    second = await submit(session, clock, cast.an, 2026, TZ)
     assert second.version == 2 and second.comment is None
-    await pledges.decide(session, clock, cast.chi_thu, second.pledge_id, 2, approve=True, tz=TZ)
+    await decide(session, clock, cast.chi_thu, second.pledge_id, 2, approve=True, tz=TZ)
 
     # Amending after approval: the secretary sees the approved items beside the new ones.
     await pledges.start_pledge(session, clock, cast.an, TZ, 2026)
     await pledges.edit_item(session, clock, cast.an, 2026, 2)
     await pledges.write(session, clock, cast.an, 2026, "Không dùng điện thoại khi họp chi bộ")
     await pledges.write(session, clock, cast.an, 2026, "Không lần nào trong cả năm")
-    third = await pledges.submit(session, clock, cast.an, 2026, TZ)
-    review = await pledges.for_review(session, cast.chi_thu, third.pledge_id)
+    third = await submit(session, clock, cast.an, 2026, TZ)
+    review = await pledge_reviews.for_review(session, cast.chi_thu, third.pledge_id)
     assert review.approved_before == (pledges.Item(ACTION, "Mỗi tháng ít nhất 8 buổi đọc"),)
     assert len(review.pledge.items) == 2
-    found = await pledges.history(session, cast.chi_thu, third.pledge_id)
+    found = await pledge_reviews.history(session, cast.chi_thu, third.pledge_id)
     assert [(r.version, r.event) for r in found.revisions] == [
         (1, "submitted"),
         (1, "returned"),
@@ -141,15 +144,15 @@ async def test_only_a_manager_of_the_cell_decides_and_only_on_the_version_seen(
 ) -> None:
     view = await write_pledge(session, clock, cast.an, [(ACTION, MEASURE)])
     with pytest.raises(NotAllowed):
-        await pledges.decide(session, clock, cast.dung, view.pledge_id, 1, approve=True, tz=TZ)
+        await decide(session, clock, cast.dung, view.pledge_id, 1, approve=True, tz=TZ)
     with pytest.raises(NotAllowed):
-        await pledges.decide(session, clock, cast.binh, view.pledge_id, 1, approve=True, tz=TZ)
+        await decide(session, clock, cast.binh, view.pledge_id, 1, approve=True, tz=TZ)
     with pytest.raises(NotAllowed):
-        await pledges.history(session, cast.binh, view.pledge_id)
+        await pledge_reviews.history(session, cast.binh, view.pledge_id)
     with pytest.raises(Expired):
-        await pledges.decide(session, clock, cast.chi_thu, view.pledge_id, 0, approve=True, tz=TZ)
+        await decide(session, clock, cast.chi_thu, view.pledge_id, 0, approve=True, tz=TZ)
     with pytest.raises(InvalidInput):  # a return needs a comment
-        await pledges.decide(session, clock, cast.chi_thu, view.pledge_id, 1, approve=False, tz=TZ)
+        await decide(session, clock, cast.chi_thu, view.pledge_id, 1, approve=False, tz=TZ)
 
 
 async def test_a_draft_of_another_year_is_refused(
@@ -169,7 +172,7 @@ async def test_a_decision_at_night_waits_for_the_end_of_the_members_quiet_hours(
     view = await write_pledge(session, clock, cast.an, [(ACTION, MEASURE)])
     clock.set(datetime(2026, 11, 20, 23, 10, tzinfo=TZ))  # inside the default 21:30-06:30
 
-    await pledges.decide(session, clock, cast.chi_thu, view.pledge_id, 1, approve=True, tz=TZ)
+    await decide(session, clock, cast.chi_thu, view.pledge_id, 1, approve=True, tz=TZ)
 
     notice = await session.scalar(
         select(OutboxMessage).where(OutboxMessage.key == f"pledge-approved:{view.pledge_id}:1")

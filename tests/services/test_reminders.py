@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.catalog import load_catalog
 from bot.delivery import checkin_jobs, night_announcements, reminder_jobs
 from bot.errors import InvalidInput, NotAllowed
-from bot.services import checkins, reminders
+from bot.services import checkin_rules, checkins, reminders
 from bot.services.holidays import HolidayCalendar
 from db.models import Member, OutboxMessage, QuizNight
 from tests import factories
@@ -88,7 +88,7 @@ async def test_holidays_silence_nudges_and_exempt_members_are_not_reminded(
     secretary = await session.get(Member, cast.chi_thu.id)
     assert secretary is not None
     clock.set(at(date(2026, 11, 25), 9, 0))
-    await checkins.exempt(
+    await checkin_rules.exempt(
         session, clock, secretary, cast.chi_bo_1.id, cast.binh.id, 1, "Ốm dài ngày", TZ
     )
     holiday = HolidayCalendar(added={date(2026, 12, 1): "Ngày nghỉ của địa phương"})
