@@ -246,9 +246,10 @@ async def on_answer(
     session: AsyncSession,
     clock: Clock,
     member: Member | None,
+    nights: NightRunner,
 ) -> None:
     try:
-        await play.record_answer(
+        answered = await play.record_answer(
             session,
             clock,
             member,
@@ -263,6 +264,7 @@ async def on_answer(
         await query.answer(t.refused(refused.reason), show_alert=True)
         return
     await query.answer(t.answered_ok())
+    _close_if_everyone(nights, answered)
 
 
 @router.poll_answer()
@@ -279,21 +281,29 @@ async def on_poll_answer(
         return
     user, option = answer.user, answer.option_ids[0] + 1
     try:
-        await play.record_answer(
+        answered = await play.record_answer(
             session, clock, member, user.id, user.first_name, option, poll_id=answer.poll_id
         )
     except Refused as refused:
         if refused.reason != "unknown_poll" or not nights.sending_poll():
             return
     else:
+        _close_if_everyone(nights, answered)
         return
     # The poll reached the group before its id was stored: answer again once it is.
     await session.rollback()
     await nights.poll_stored(POLL_STORED_WAIT)
     with contextlib.suppress(Refused):
-        await play.record_answer(
+        answered = await play.record_answer(
             session, clock, member, user.id, user.first_name, option, poll_id=answer.poll_id
         )
+        _close_if_everyone(nights, answered)
+
+
+def _close_if_everyone(nights: NightRunner, answered: play.Answered) -> None:
+    """The last player still to answer has: wake the night to close the question now."""
+    if answered.everyone:
+        nights.launch(answered.night_id)
 
 
 def _chat(query: CallbackQuery) -> int:

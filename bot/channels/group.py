@@ -58,3 +58,11 @@ class BotGroup:
             raise SendFailed(error.message, error.retry_after) from error
         except TelegramAPIError as error:
             raise SendFailed(error.message) from error
+
+    async def stop_poll(self, chat_id: int, message_id: int) -> None:
+        try:
+            await self._bot.stop_poll(chat_id, message_id)
+        except TelegramRetryAfter as error:
+            raise SendFailed(error.message, error.retry_after) from error
+        except TelegramAPIError as error:
+            raise SendFailed(error.message) from error

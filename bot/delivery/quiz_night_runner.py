@@ -63,6 +63,8 @@ class GroupPort(Protocol):
 
     async def edit(self, chat_id: int, message_id: int, screen: Screen) -> None: ...
 
+    async def stop_poll(self, chat_id: int, message_id: int) -> None: ...
+
 
 class NightRunner:
     def __init__(
@@ -137,9 +139,12 @@ class NightRunner:
                 return closes + GRACE
             if at.closed_at is None:
                 assert at.closes_at is not None
-                if now < at.closes_at + GRACE:
+                early = now < at.closes_at + GRACE
+                if early and not await play.everyone_answered(session, night_id, at.position):
                     return at.closes_at + GRACE
                 await play.close_question(session, self._clock, night_id)
+                if early:  # everyone has answered: nobody waits out the clock
+                    await self._stop_poll(session, night_id, at.chat_id)
                 return now
             if not at.results_sent:
                 await self._post_results(session, night_id, at)
@@ -202,6 +207,15 @@ class NightRunner:
                     self._poll_stored.set()
         message_id = await self._port.send(chat_id, screens.button_question(q))
         return await play.mark_asked(session, self._clock, q.night_id, message_id, None)
+
+    async def _stop_poll(self, session: AsyncSession, night_id: int, chat_id: int) -> None:
+        """Close a native poll before its open_period ends, so the group sees it closed."""
+        if not (await play.asking(session, night_id)).as_poll:
+            return  # the button form loses its buttons with the results
+        message_id = await play.question_message(session, night_id)
+        if message_id is not None:
+            with contextlib.suppress(SendFailed):  # it closes by itself at the end anyway
+                await self._port.stop_poll(chat_id, message_id)
 
     async def _post_results(self, session: AsyncSession, night_id: int, at: play.Step) -> None:
         asking = await play.asking(session, night_id)

@@ -38,6 +38,7 @@ class Answered:
     position: int
     correct: bool
     points: int
+    everyone: bool = False  # this was the last player still to answer: close the question
 
 
 @dataclass(frozen=True)
@@ -185,8 +186,24 @@ async def record_answer(
         )
         .execution_options(synchronize_session=False)
     )
+    everyone = await everyone_answered(session, night.id, question.position)
     await session.commit()
-    return Answered(night.id, question.position, right, earned)
+    return Answered(night.id, question.position, right, earned, everyone)
+
+
+async def everyone_answered(session: AsyncSession, night_id: int, position: int) -> bool:
+    """Whether every player who may answer question `position` (late joiners may not) has."""
+    expected = await session.scalar(
+        select(func.count())
+        .select_from(QuizNightPlayer)
+        .where(QuizNightPlayer.night_id == night_id, QuizNightPlayer.first_position <= position)
+    )
+    answered = await session.scalar(
+        select(func.count())
+        .select_from(QuizNightAnswer)
+        .where(QuizNightAnswer.night_id == night_id, QuizNightAnswer.position == position)
+    )
+    return bool(expected) and answered == expected
 
 
 async def step(session: AsyncSession, night_id: int) -> Step | None:

@@ -4,6 +4,7 @@ The bot runs as its own process on the real clock, polling the fake Telegram, wh
 Telegram's flood limits (20 messages a minute in a group). Two members play by native quiz
 polls; one answer is delivered twice. After the restart the night says so in the group and
 continues from question 3 to the podium; the secretary gets the full results privately.
+A question both players have answered closes at once (its poll stopped), without waiting.
 """
 
 from __future__ import annotations
@@ -147,5 +148,7 @@ async def test_a_quiz_night_survives_a_kill_in_the_middle_of_question_3(
     await server.wait_for(
         lambda: any("Kết quả hội thi" in x for x in bot_texts(server, THU)), timeout=WAIT
     )
+    # Questions 1 and 2: both players answered, so each poll was closed without waiting.
+    assert [c.status for c in server.calls_to("stopPoll")] == [200, 200]
     refused = [(c.method, c.params.get("chat_id")) for c in server.calls if c.status == 429]
     assert server.faults.rate_limited == 0, refused

@@ -43,6 +43,7 @@ class FakeGroup:
     polls: list[tuple[int, PollSpec]] = field(default_factory=list)
     sent: list[tuple[int, Screen]] = field(default_factory=list)
     edits: list[tuple[int, int, Screen]] = field(default_factory=list)
+    stopped: list[tuple[int, int]] = field(default_factory=list)
     next_id: int = 1
 
     async def send_poll(self, chat_id: int, poll: PollSpec) -> SentPoll:
@@ -57,6 +58,9 @@ class FakeGroup:
 
     async def edit(self, chat_id: int, message_id: int, screen: Screen) -> None:
         self.edits.append((chat_id, message_id, screen))
+
+    async def stop_poll(self, chat_id: int, message_id: int) -> None:
+        self.stopped.append((chat_id, message_id))
 
     def texts(self) -> list[str]:
         return [s.text for _, s in self.sent]
@@ -590,3 +594,32 @@ async def test_a_published_imported_bank_plays_with_its_source_never_as_a_quotat
     results = group.texts()[0]
     assert "📚 Nguồn (theo bộ câu hỏi của đơn vị): Điều lệ Đảng, Điều 24" in results
     assert "📜 Đoạn trích" not in results and "«" not in results and "💡" not in results
+
+
+async def test_when_everyone_has_answered_the_question_closes_without_waiting(
+    session: AsyncSession,
+    clock: FakeClock,
+    banks: QuizBanks,
+    catalog: Catalog,
+    cast: Cast,
+    runner: NightRunner,
+    group: FakeGroup,
+) -> None:
+    night_id = await started(session, clock, banks, catalog, cast, count=2)
+    closes = await ask(runner, clock, night_id)
+    q = await question(session, night_id, 0)
+    assert closes is not None and q.poll_id is not None
+    players = ((cast.an, 102), (cast.binh, 103), (cast.chi_thu, 101))
+    last = None
+    for who, user in players:
+        clock.move(seconds=1)
+        assert last is None or not last.everyone  # not before the last player
+        last = await play.record_answer(session, clock, who, user, "x", 1, poll_id=q.poll_id)
+    assert last is not None and last.everyone
+
+    assert await runner.step(night_id) == clock.now()  # closed now, not at `closes`
+    closed = await question(session, night_id, 0)
+    assert closed.closed_at == clock.now() < closes
+    assert group.stopped == [(GROUP, closed.message_id)]  # the poll shows as closed too
+    await runner.step(night_id)
+    assert "Đã trả lời: 3/3 người." in group.texts()[0]
