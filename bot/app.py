@@ -28,7 +28,7 @@ from bot.channels.telegram import Ingest
 from bot.channels.webchat import BotApiServer, Persona
 from bot.clock import Clock, SystemClock
 from bot.delivery import digest_jobs, inbox, jobs, outbox
-from bot.delivery.leader import leadership_for
+from bot.delivery.leader import leadership_for, night_lock_for
 from bot.delivery.outbox import Claimed
 from bot.delivery.quiz_night_runner import NightRunner
 from bot.delivery.ratelimit import Limits, MemoryLimiter, RateLimiter, limiter_for
@@ -166,6 +166,7 @@ class App:
             self.limiter,
             self.settings.tz,
             on_enqueued=self._outbox_due.set,
+            lock_for=functools.partial(night_lock_for, self.engine),
         )
         self.dp["nights"] = self.nights
         chart = functools.partial(
@@ -184,9 +185,12 @@ class App:
         return self.bot
 
     async def schedule(self) -> int:
-        """The scheduler's tick: if this process leads, turn due rules into outbox rows."""
+        """The scheduler's tick: if this process leads, turn due rules into outbox rows and
+        take up any quiz night whose process has stopped."""
         if not await self.leadership.leads():
             return 0
+        if self.nights is not None:
+            await self.nights.resume()
         added = await jobs.schedule(
             self.sessionmaker, self.clock, self.settings.tz, self.catalog, self.calendar
         )

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 log = logging.getLogger(__name__)
 
 LOCK_KEY = 0x686F63626163  # "hocbac": one advisory lock key for the scheduler
+NIGHT_LOCKS = 0x6E6967 << 32  # "nig": a quiz night's lock is this plus its id
 
 
 class Leadership(Protocol):
@@ -89,4 +90,12 @@ class AdvisoryLockLeader:
 def leadership_for(engine: AsyncEngine) -> Leadership:
     if engine.dialect.name == "postgresql":
         return AdvisoryLockLeader(engine)
+    return AlwaysLeader()
+
+
+def night_lock_for(engine: AsyncEngine, night_id: int) -> Leadership:
+    """Who runs a quiz night: with several processes on PostgreSQL, the one holding its lock
+    (a night started in one webhook worker must not be resumed by another as well)."""
+    if engine.dialect.name == "postgresql":
+        return AdvisoryLockLeader(engine, NIGHT_LOCKS + night_id)
     return AlwaysLeader()

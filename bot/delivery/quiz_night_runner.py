@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.delivery import night_results
+from bot.delivery.leader import AlwaysLeader, Leadership
 from bot.delivery.ratelimit import RateLimiter
 from bot.screens import quiz_nights as screens
 from bot.screens.base import Screen
@@ -75,6 +76,7 @@ class NightRunner:
         limiter: RateLimiter,
         default_tz: tzinfo,
         on_enqueued: Callable[[], None] = lambda: None,
+        lock_for: Callable[[int], Leadership] = lambda _: AlwaysLeader(),
     ) -> None:
         self._sessionmaker = sessionmaker
         self._clock = clock
@@ -82,6 +84,7 @@ class NightRunner:
         self._limiter = limiter
         self._tz = default_tz
         self._on_enqueued = on_enqueued
+        self._lock_for = lock_for
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._wake: dict[int, asyncio.Event] = {}
         # A poll is visible to the group before its id is stored; an answer in that gap waits.
@@ -89,26 +92,31 @@ class NightRunner:
         self._poll_stored = asyncio.Event()
         self.background = True  # handler tests turn it off and call step() themselves
 
-    def launch(self, night_id: int) -> None:
-        """Run a night in the background (or wake its task if it runs already)."""
+    def launch(self, night_id: int, *, adopted: bool = False) -> None:
+        """Run a night in the background (or wake its task if it runs already). `adopted`: it
+        was running in a process that stopped; say so in the group once this one has it."""
         if not self.background:
             return
         task = self._tasks.get(night_id)
         if task is not None and not task.done():
             self._wake.setdefault(night_id, asyncio.Event()).set()
             return
-        self._tasks[night_id] = asyncio.create_task(self._run(night_id), name=f"night-{night_id}")
+        self._tasks[night_id] = asyncio.create_task(
+            self._run(night_id, adopted=adopted), name=f"night-{night_id}"
+        )
 
     async def resume(self) -> list[int]:
-        """After a start: continue each running night, or close it, saying so in the group."""
+        """Take up the running nights no live process runs: after a start, and on every
+        scheduler tick (a webhook worker that ran one may have died). Each continues, or
+        closes after a long outage, saying so in the group; a night another live process
+        holds is left to it."""
         async with self._sessionmaker() as session:
             found = await night_restarts.running_nights(session)
         for night_id in found:
-            try:
-                await self._announce_resume(night_id)
-            except Exception:
-                log.exception("could not resume quiz night", extra={"night_id": night_id})
-            self.launch(night_id)
+            if self.background:
+                self.launch(night_id, adopted=True)
+            else:  # tests step the nights themselves; the group is still told
+                await self._say_resumed(night_id)
         return found
 
     async def stop(self) -> None:
@@ -152,7 +160,30 @@ class NightRunner:
             await play.advance(session, self._clock, night_id)
             return now
 
-    async def _run(self, night_id: int) -> None:
+    async def _run(self, night_id: int, *, adopted: bool) -> None:
+        lock = self._lock_for(night_id)
+        try:
+            held = await lock.leads()
+        except Exception:  # the database is away: the next tick asks again
+            log.exception("quiz night lock failed", extra={"night_id": night_id})
+            held = False
+        if not held:  # another live process runs this night
+            self._tasks.pop(night_id, None)
+            return
+        try:
+            if adopted:
+                await self._say_resumed(night_id)
+            await self._loop(night_id)
+        finally:
+            await lock.release()
+
+    async def _say_resumed(self, night_id: int) -> None:
+        try:
+            await self._announce_resume(night_id)
+        except Exception:  # the night goes on; only the word in the group is lost
+            log.exception("could not resume quiz night", extra={"night_id": night_id})
+
+    async def _loop(self, night_id: int) -> None:
         while True:
             try:
                 at = await self.step(night_id)

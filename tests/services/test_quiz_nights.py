@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalog import Catalog, load_catalog
+from bot.delivery.leader import night_lock_for
 from bot.delivery.quiz_night_runner import GRACE, NightRunner, SentPoll
 from bot.delivery.ratelimit import Limits, MemoryLimiter
 from bot.quiz_models import fits_poll
@@ -623,3 +626,35 @@ async def test_when_everyone_has_answered_the_question_closes_without_waiting(
     assert group.stopped == [(GROUP, closed.message_id)]  # the poll shows as closed too
     await runner.step(night_id)
     assert "Đã trả lời: 3/3 người." in group.texts()[0]
+
+
+async def test_a_night_another_live_process_runs_is_left_to_it_and_adopted_when_it_dies(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    session: AsyncSession,
+    clock: FakeClock,
+    banks: QuizBanks,
+    catalog: Catalog,
+    cast: Cast,
+    group: FakeGroup,
+) -> None:
+    night_id = await started(session, clock, banks, catalog, cast, count=1)
+    engine = sessionmaker.kw["bind"]
+    if engine.dialect.name != "postgresql":
+        assert await night_lock_for(engine, night_id).leads()  # SQLite: one process by design
+        return
+    other_worker = night_lock_for(engine, night_id)  # the webhook worker running the night
+    assert await other_worker.leads()
+    limiter = MemoryLimiter(Limits(), now=lambda: clock.now().timestamp())
+    leader = NightRunner(
+        sessionmaker, clock, group, limiter, TZ, lock_for=partial(night_lock_for, engine)
+    )
+    try:
+        assert await leader.resume() == [night_id]  # the leader's tick sees it running…
+        await asyncio.gather(*leader._tasks.values())
+        assert group.texts() == [] and group.polls == []  # …and leaves it to its owner
+        await other_worker.release()  # that worker stops
+        await leader.resume()
+        await asyncio.wait_for(asyncio.gather(*leader._tasks.values()), timeout=30)
+        assert group.texts()[0].startswith("🔄") and "Hội thi kết thúc" in group.texts()[-1]
+    finally:
+        await leader.stop()
