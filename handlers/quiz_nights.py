@@ -183,7 +183,14 @@ async def on_bank(
 ) -> None:
     try:
         view = await service.choose_bank(
-            session, banks, catalog, member, action.night_id, _chat(query), action.index
+            session,
+            banks,
+            catalog,
+            member,
+            action.night_id,
+            _chat(query),
+            action.index,
+            action.tag,
         )
     except Refused as refused:
         await query.answer(t.refused(refused.reason), show_alert=True)

@@ -8,7 +8,7 @@ from typing import Literal
 from bot.actions import Action
 from bot.quiz_models import POLL_EXPLANATION_MAX, POLL_QUESTION_MAX, telegram_length
 from bot.screens.base import Button, Screen, column, esc
-from bot.services.night_banks import NightBank
+from bot.services.night_banks import NightBank, tag
 from bot.services.night_play import Asking, Podium, QuestionResult
 from bot.services.night_scores import Ranked, top
 from bot.services.quiz_nights import Lobby
@@ -39,6 +39,7 @@ class NightBanks(Action, prefix="nb"):
 class NightBankPick(Action, prefix="nk"):
     night_id: int
     index: int
+    tag: int  # night_banks.tag of the bank shown there: the list may change before a press
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,10 @@ def lobby_closed() -> Screen:
 
 def banks(night_id: int, choices: list[NightBank]) -> Screen:
     buttons = [
-        Button(t.bank_label(_short(b.title, 44), len(b.questions)), NightBankPick(night_id, i))
+        Button(
+            t.bank_label(_short(b.title, 44), len(b.questions)),
+            NightBankPick(night_id, i, tag(b.key)),
+        )
         for i, b in enumerate(choices)
     ]
     return Screen(t.choose_bank(), column(*buttons, Button(t.BACK, NightLobby(night_id))))

@@ -8,6 +8,7 @@ never as a quotation).
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,6 +56,12 @@ async def selectable_banks(
     ]
     found += [_imported_bank(bank) for bank in await published_banks(session, unit_id)]
     return found
+
+
+def tag(key: str) -> int:
+    """A short check of a bank's key, for a button that names the bank by its place in the
+    list: a bank published or archived meanwhile must not turn a press into another bank."""
+    return zlib.crc32(key.encode()) & 0xFFFF
 
 
 async def find_bank(

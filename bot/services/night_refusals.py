@@ -16,6 +16,7 @@ Reason = Literal[
     "late",  # after the time was up
     "joined_late",  # joined during a question: the next one counts
     "no_bank",  # no bank to choose from, or the chosen one is gone
+    "bank_changed",  # the list of banks changed between showing it and the press
     "unknown_poll",  # a poll this bot has not stored (yet): another bot's, or just sent
 ]
 

@@ -21,7 +21,7 @@ from bot.errors import NotFound
 from bot.quiz_models import fits_poll
 from bot.quizbank import QuizBanks
 from bot.services import audit
-from bot.services.night_banks import NightBank, find_bank, selectable_banks
+from bot.services.night_banks import NightBank, find_bank, selectable_banks, tag
 from bot.services.night_hosts import can_host, require_host
 from bot.services.night_refusals import Refused
 from db.models import Member, MemberStatus
@@ -157,12 +157,16 @@ async def choose_bank(
     night_id: int,
     chat_id: int,
     index: int,
+    check: int,
 ) -> Lobby:
-    """Use the bank at `index` of bank_choices. Commits."""
+    """Use the bank at `index` of bank_choices, if it is still the one shown (`check`, its
+    night_banks.tag). Commits."""
     night = await _hosted(session, member, night_id, chat_id, LOBBY)
     choices = await selectable_banks(session, banks, catalog, night.unit_id)
     if not 0 <= index < len(choices):
         raise Refused("no_bank")
+    if tag(choices[index].key) != check:
+        raise Refused("bank_changed")
     night.bank_key, night.title = choices[index].key, choices[index].title
     await session.commit()
     return await lobby(session, night.id)

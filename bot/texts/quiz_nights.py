@@ -190,6 +190,7 @@ def refused(reason: str) -> str:
         "late": "Câu này đã hết giờ.",
         "joined_late": "Đồng chí đã vào hội thi; câu sau sẽ được tính điểm.",
         "no_bank": "Chưa có bộ câu hỏi nào để chọn.",
+        "bank_changed": "Danh sách bộ câu hỏi vừa thay đổi. Đồng chí chọn lại giúp.",
     }.get(reason, "Thao tác này không thực hiện được.")
 
 

@@ -25,6 +25,7 @@ from bot.screens.quiz_nights import PollSpec
 from bot.services import night_hosts, quiz_banks
 from bot.services import night_play as play
 from bot.services import quiz_nights as service
+from bot.services.night_banks import tag
 from bot.services.night_refusals import Refused
 from bot.services.night_scores import Standing, points, ranked, top
 from bot.services.quiz_banks import BankQuestion
@@ -584,8 +585,13 @@ async def test_a_published_imported_bank_plays_with_its_source_never_as_a_quotat
     await quiz_banks.publish(session, clock, cast.chi_thu, draft.id)
     choices = await service.bank_choices(session, banks, catalog, cast.chi_thu, night_id, GROUP)
     assert choices[-1].title == draft.title
+    last = len(choices) - 1
+    with pytest.raises(Refused, match="bank_changed"):  # a button from a list since changed
+        await service.choose_bank(
+            session, banks, catalog, cast.chi_thu, night_id, GROUP, last, tag(choices[0].key)
+        )
     await service.choose_bank(
-        session, banks, catalog, cast.chi_thu, night_id, GROUP, len(choices) - 1
+        session, banks, catalog, cast.chi_thu, night_id, GROUP, last, tag(choices[-1].key)
     )
     await service.join(session, clock, cast.an, night_id, GROUP, 102, "An")
     await service.start_night(session, clock, banks, catalog, cast.chi_thu, night_id, GROUP)
