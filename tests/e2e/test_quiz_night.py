@@ -27,6 +27,7 @@ from tests.e2e.conftest import WAIT, StartBot
 from tests.e2e.test_joining_over_http import bot_texts
 
 GROUP = -300_001
+JITTER = 0.35  # seconds of arrival jitter the fake forgives (its default is 0.1)
 THU, AN, BINH = 101, 102, 103
 
 
@@ -97,7 +98,10 @@ async def test_a_quiz_night_survives_a_kill_in_the_middle_of_question_3(
     server.add_user(AN, "An", "Nguyễn Văn")
     server.add_user(BINH, "Bình", "Lê Thị")
     server.add_group(GROUP, "Chi bộ 1", [THU, AN, BINH], admin_ids=[THU])
-    server.faults.enforce_limits()
+    # The in-process fake times arrivals on the test's busy event loop: on a loaded two-worker
+    # run two sends a second apart arrived 0.85 s apart now and then. The same easing as the
+    # broadcast restart test; the bot still paces every group send at 1 s and 20 a minute.
+    server.faults.enforce_limits(tolerance=JITTER)
     first = await bot_process()
 
     await server.user_sends_text(THU, "/doivui", chat_id=GROUP)
