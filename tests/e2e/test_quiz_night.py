@@ -145,7 +145,11 @@ async def test_a_quiz_night_survives_a_kill_in_the_middle_of_question_3(
     an = await session.get(QuizNightPlayer, (1, AN), populate_existing=True)
     binh = await session.get(QuizNightPlayer, (1, BINH), populate_existing=True)
     assert an is not None and binh is not None
-    assert (an.answered_count, an.correct_count) == (3, 3)
+    answers = [
+        (a.position, a.user_id, a.correct, a.answered_at)
+        for a in await session.scalars(select(QuizNightAnswer).order_by(QuizNightAnswer.position))
+    ]
+    assert (an.answered_count, an.correct_count) == (3, 3), (answers, bot_texts(server, GROUP))
     assert (binh.answered_count, binh.correct_count) == (2, 0)
     count = len(list(await session.scalars(select(QuizNightAnswer))))
     assert count == 5
