@@ -292,7 +292,10 @@ async def on_poll_answer(
             session, clock, member, user.id, user.first_name, option, poll_id=answer.poll_id
         )
     except Refused as refused:
-        if refused.reason != "unknown_poll" or not nights.sending_poll():
+        # Telegram sends poll answers only to the bot that made the poll: an unknown one was
+        # not stored yet. Even if the poll was stored a moment after the lookup (nothing in
+        # flight any more), it must be tried again, or the answer is lost.
+        if refused.reason != "unknown_poll":
             return
     else:
         _close_if_everyone(nights, answered)

@@ -90,6 +90,7 @@ class NightRunner:
         # A poll is visible to the group before its id is stored; an answer in that gap waits.
         self._polls_in_flight = 0
         self._poll_stored = asyncio.Event()
+        self._poll_stored.set()  # nothing being sent yet
         self.background = True  # handler tests turn it off and call step() themselves
 
     def launch(self, night_id: int, *, adopted: bool = False) -> None:
@@ -213,12 +214,9 @@ class NightRunner:
                 task.cancel()
             wake.clear()
 
-    def sending_poll(self) -> bool:
-        """Whether a poll was sent and its id is not stored yet (in this process)."""
-        return self._polls_in_flight > 0
-
     async def poll_stored(self, timeout: float) -> None:  # noqa: ASYNC109
-        """Wait (at most `timeout` real seconds) until the poll being sent is stored."""
+        """Wait (at most `timeout` real seconds) until the poll being sent is stored; at once
+        if none is being sent."""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._poll_stored.wait(), timeout)
 
