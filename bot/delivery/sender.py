@@ -126,18 +126,24 @@ class Sender:
     async def drain(self) -> Report:
         """Send every row that is due now; return what happened."""
         report = Report()
+        batch = _Batch(self, report)
         while True:
+            # The next batch is claimed as soon as the last one's final window is out, while
+            # its requests are still on their way: its first slots then follow straight on
+            # instead of waiting for those answers and for the claim.
             async with self.sessionmaker() as session:
                 rows = await outbox.claim(session, self.clock, limit=self.batch)
             if not rows:
+                await batch.finish()
                 return report
-            await self._send_batch(rows, report)
+            await self._send_batch(rows, batch)
 
-    async def _send_batch(self, rows: list[outbox.Claimed], report: Report) -> None:
+    async def _send_batch(self, rows: list[outbox.Claimed], batch: _Batch) -> None:
         # Slots are reserved only about a window ahead of sending: reserving a whole batch
         # first (a Redis round trip each) would let the first slots pass before any send, and
         # the late sends would then go out in a burst Telegram refuses.
-        batch = _Batch(self, report, [row.row_id for row in rows])
+        report = batch.report
+        batch.lease([row.row_id for row in rows])
         window: list[tuple[outbox.Claimed, datetime]] = []
         for row in rows:
             # Reserved in row order, so two messages to one chat keep their order.
@@ -154,7 +160,6 @@ class Sender:
             window.append((row, at))
         if window:
             await batch.open(window)
-        await batch.finish()
 
     async def _record(self, session: AsyncSession, results: list[Sent]) -> None:
         if not results:
@@ -249,20 +254,25 @@ class Sender:
 
 
 class _Batch:
-    """One claimed batch on its way out, a window at a time.
+    """One drain's claimed rows on their way out, a window at a time.
 
     Rows are marked SENDING a window at a time, just before their requests, and what has
     finished is recorded at the same moment: a crash leaves only about a window's rows in
-    doubt (UNKNOWN); the rest are recorded, or simply sent by the next sender."""
+    doubt (UNKNOWN); the rest are recorded, or simply sent by the next sender. Requests
+    still out when the next claim arrives are recorded with that claim's windows."""
 
-    def __init__(self, sender: Sender, report: Report, row_ids: list[int]) -> None:
+    def __init__(self, sender: Sender, report: Report) -> None:
         self.sender = sender
         self.report = report
-        self.waiting = set(row_ids)  # leased, not yet marked
+        self.waiting: set[int] = set()  # leased, not yet marked
         self.deferred: list[Sent] = []
         self.running: list[asyncio.Task[Sent]] = []
         self.slots = asyncio.Semaphore(sender.in_flight)
         self.leased = sender.clock.now()
+
+    def lease(self, row_ids: list[int]) -> None:
+        """Take in a fresh claim (leased just now: renewing the rest renews these early)."""
+        self.waiting.update(row_ids)
 
     async def open(self, window: list[tuple[outbox.Claimed, datetime]]) -> None:
         sender, clock = self.sender, self.sender.clock
