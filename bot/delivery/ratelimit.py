@@ -96,6 +96,10 @@ class RateLimiter(Protocol):
         """
         ...
 
+    async def reserve_many(self, chat_ids: list[int]) -> list[float]:
+        """`reserve` for several messages in this order, in one go (one round trip)."""
+        ...
+
     async def pause(self, seconds: float) -> None:
         """A 429 said retry_after: no message from any process before now + seconds."""
         ...
@@ -144,6 +148,9 @@ class MemoryLimiter:
         self._prune_chats(base)
         return max(0.0, (slot - now) / US)
 
+    async def reserve_many(self, chat_ids: list[int]) -> list[float]:
+        return [await self.reserve(chat_id) for chat_id in chat_ids]
+
     async def pause(self, seconds: float) -> None:
         until = math.ceil((self._now() + seconds) * US)
         self._pause_until = max(self._pause_until, until)
@@ -178,43 +185,51 @@ class MemoryLimiter:
             self._chats.popitem(last=False)
 
 
-# KEYS: frontier, taken (zset), pause_until, chat (hash t, l).
-# ARGV: slot width, chat period, chat tolerance, chat spacing (all µs).
-# Mirrors MemoryLimiter.reserve and _slot; Redis's own clock, so processes agree on "now".
+# KEYS: frontier, taken (zset), pause_until, then one chat (hash t, l) per message, in order.
+# ARGV: slot width, then per message its chat's period, tolerance and spacing (all µs).
+# Returns each message's delay in µs. Mirrors MemoryLimiter.reserve and _slot; Redis's own
+# clock, so processes agree on "now". Several messages in one call cost one round trip: at
+# 1,000 a second one round trip each was the sender's whole pace.
 RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local width, period = tonumber(ARGV[1]), tonumber(ARGV[2])
-local tolerance, spacing = tonumber(ARGV[3]), tonumber(ARGV[4])
+local width = tonumber(ARGV[1])
 local function key(n) return string.format('%.0f', n) end
 local base = math.max(now, tonumber(redis.call('GET', KEYS[3]) or '0'))
-local ready = base
-local chat = redis.call('HMGET', KEYS[4], 't', 'l')
-local tat = tonumber(chat[1])
-if tat then ready = math.max(ready, tat - tolerance, tonumber(chat[2]) + spacing) end
 local first = math.ceil(base / width)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. key(first))
 local frontier = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), first)
-local slot = math.max(math.ceil(ready / width), frontier)
-while redis.call('ZSCORE', KEYS[2], key(slot)) do slot = slot + 1 end
-if slot == frontier then
-  frontier = slot + 1
-  while redis.call('ZSCORE', KEYS[2], key(frontier)) do
-    redis.call('ZREM', KEYS[2], key(frontier))
-    frontier = frontier + 1
+local delays = {}
+for i = 4, #KEYS do
+  local j = (i - 4) * 3 + 2
+  local period, tolerance = tonumber(ARGV[j]), tonumber(ARGV[j + 1])
+  local spacing = tonumber(ARGV[j + 2])
+  local ready = base
+  local chat = redis.call('HMGET', KEYS[i], 't', 'l')
+  local tat = tonumber(chat[1])
+  if tat then ready = math.max(ready, tat - tolerance, tonumber(chat[2]) + spacing) end
+  local slot = math.max(math.ceil(ready / width), frontier)
+  while redis.call('ZSCORE', KEYS[2], key(slot)) do slot = slot + 1 end
+  if slot == frontier then
+    frontier = slot + 1
+    while redis.call('ZSCORE', KEYS[2], key(frontier)) do
+      redis.call('ZREM', KEYS[2], key(frontier))
+      frontier = frontier + 1
+    end
+  else
+    redis.call('ZADD', KEYS[2], key(slot), key(slot))
+    local top = tonumber(redis.call('ZRANGE', KEYS[2], -1, -1)[1])
+    redis.call('PEXPIRE', KEYS[2], math.ceil((top * width - now) / 1000) + 1000)
   end
-else
-  redis.call('ZADD', KEYS[2], key(slot), key(slot))
-  local top = tonumber(redis.call('ZRANGE', KEYS[2], -1, -1)[1])
-  redis.call('PEXPIRE', KEYS[2], math.ceil((top * width - now) / 1000) + 1000)
+  local at = slot * width
+  local next_tat = math.max(tat or at, at) + period
+  redis.call('HSET', KEYS[i], 't', key(next_tat), 'l', key(at))
+  local horizon = math.max(next_tat, at + spacing)
+  redis.call('PEXPIRE', KEYS[i], math.ceil((horizon - now) / 1000) + 1)
+  delays[#delays + 1] = at - now
 end
 redis.call('SET', KEYS[1], key(frontier), 'PX', math.ceil((frontier * width - now) / 1000) + 1000)
-local at = slot * width
-local next_tat = math.max(tat or at, at) + period
-redis.call('HSET', KEYS[4], 't', key(next_tat), 'l', key(at))
-local horizon = math.max(next_tat, at + spacing)
-redis.call('PEXPIRE', KEYS[4], math.ceil((horizon - now) / 1000) + 1)
-return at - now
+return delays
 """
 
 PAUSE = """
@@ -250,12 +265,20 @@ class RedisLimiter:
         self._pause = client.register_script(PAUSE)
 
     async def reserve(self, chat_id: int) -> float:
-        rule = self.plan.rule(chat_id)
+        return (await self.reserve_many([chat_id]))[0]
+
+    async def reserve_many(self, chat_ids: list[int]) -> list[float]:
+        if not chat_ids:
+            return []
         p = self._prefix
-        keys = [f"{p}:frontier", f"{p}:taken", f"{p}:pause", f"{p}:c:{chat_id}"]
-        args = [self.plan.width, rule.period, rule.tolerance, rule.spacing]
-        delay: Any = await self._reserve(keys=keys, args=args)
-        return max(0.0, int(delay) / US)
+        keys = [f"{p}:frontier", f"{p}:taken", f"{p}:pause"]
+        args: list[int] = [self.plan.width]
+        for chat_id in chat_ids:
+            rule = self.plan.rule(chat_id)
+            keys.append(f"{p}:c:{chat_id}")
+            args += [rule.period, rule.tolerance, rule.spacing]
+        delays: Any = await self._reserve(keys=keys, args=args)
+        return [max(0.0, int(delay) / US) for delay in delays]
 
     async def pause(self, seconds: float) -> None:
         await self._pause(keys=[f"{self._prefix}:pause"], args=[math.ceil(seconds * 1000)])

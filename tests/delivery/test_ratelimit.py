@@ -188,6 +188,34 @@ async def test_two_redis_limiters_share_one_budget(
     assert {b - a for a, b in itertools.pairwise(given)} == {100_000}
 
 
+@pytest.mark.parametrize("shared", [False, True], ids=["memory", "redis"])
+async def test_reserving_several_at_once_keeps_every_limit(
+    shared: bool, redis_url: str | None, prefix: str
+) -> None:
+    """One call for many messages (one Redis round trip) hands out what one call each would."""
+    if shared and redis_url is None:
+        pytest.skip("HOCBAC_TEST_REDIS_URL is not set")
+    limits = Limits(per_second=10)
+    client = aioredis.from_url(redis_url) if shared and redis_url else None
+    limiter: RateLimiter = (
+        RedisLimiter(client, limits, prefix=prefix) if client else MemoryLimiter(limits)
+    )
+    chats = [1, 2, 1, 3, 4, 1]
+    start = time.monotonic()
+    delays = [*await limiter.reserve_many(chats[:3]), *await limiter.reserve_many(chats[3:])]
+    times = [start + delay for delay in delays]
+    if client is not None:
+        await client.aclose()
+    assert len(delays) == len(chats)
+    ones = [at for chat, at in zip(chats, times, strict=True) if chat == 1]
+    assert all(b - a >= 1.0 - 0.05 for a, b in itertools.pairwise(ones))  # a chat: 1 a second
+    ordered = sorted(times)  # overall: one message a slot of 0.1 s (a round trip of slack)
+    assert all(b - a >= 0.1 - 0.01 for a, b in itertools.pairwise(ordered))
+    others = sorted(at for chat, at in zip(chats, times, strict=True) if chat != 1)
+    assert others[-1] - others[0] < 0.5  # the other chats take the free slots meanwhile
+    assert await limiter.reserve_many([]) == []
+
+
 async def test_redis_spaces_one_chat_and_leaves_other_chats_free(
     client: aioredis.Redis, prefix: str
 ) -> None:

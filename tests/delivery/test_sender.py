@@ -79,6 +79,9 @@ class Spy:
         self.slots.append((chat_id, self.clock.now().timestamp() + wait))
         return wait
 
+    async def reserve_many(self, chat_ids: list[int]) -> list[float]:
+        return [await self.reserve(chat_id) for chat_id in chat_ids]
+
     async def pause(self, seconds: float) -> None:
         await self.inner.pause(seconds)
 
