@@ -139,8 +139,9 @@ class Sender:
             following = asyncio.create_task(self._claim(batch))
             try:
                 await self._send_batch(rows, batch)
-            except BaseException:
+            except BaseException:  # stopping (or the database failed): nothing left running
                 following.cancel()
+                batch.cancel()
                 raise
             rows = await following
         await batch.finish()
@@ -315,6 +316,12 @@ class _Batch:
             await self.slots.acquire()
             task = sender._send_one(row, at, self.slots, self.report)
             self.running.append(asyncio.create_task(task))
+
+    def cancel(self) -> None:
+        """Abandon the requests still out: their rows stay SENDING and become UNKNOWN, as
+        after a crash, since they may have arrived."""
+        for task in self.running:
+            task.cancel()
 
     async def finish(self) -> None:
         finished = list(await asyncio.gather(*self.running))

@@ -149,6 +149,36 @@ async def test_a_crash_mid_batch_leaves_only_the_marked_window_unknown(
     assert len(channel.calls) == len({chat for _, chat, _ in channel.calls})  # no duplicates
 
 
+async def test_a_stopped_drain_leaves_no_request_running(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock, session: AsyncSession
+) -> None:
+    await enqueue(sessionmaker, clock, *range(1, 41))
+
+    class Hanging(Scripted):
+        """Telegram stops answering after the third message."""
+
+        out = asyncio.Event()  # six requests are out: three hang, later windows still open
+
+        async def send(self, method: str, payload: dict[str, Any]) -> Outcome:
+            if len(self.calls) >= 5:
+                self.out.set()
+            if len(self.calls) >= 3:
+                self.calls.append((0.0, int(payload["chat_id"]), "hangs"))
+                await asyncio.Event().wait()
+            return await super().send(method, payload)
+
+    channel = Hanging(clock)
+    limiter = MemoryLimiter(Limits(per_second=8), now=lambda: clock.now().timestamp())
+    drain = asyncio.create_task(Sender(sessionmaker, clock, channel, limiter).drain())
+    await channel.out.wait()
+    drain.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await drain
+    await asyncio.sleep(0)  # let the cancelled requests unwind
+    others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    assert [t for t in others if not t.done()] == []
+
+
 async def test_a_429_pauses_everyone_and_puts_the_row_back_uncounted(
     sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock, session: AsyncSession
 ) -> None:
