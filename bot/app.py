@@ -115,16 +115,7 @@ class App:
         assert self.nights is not None
         if await self.leadership.leads():  # one process picks up the running quiz nights
             await self.nights.resume()
-        self.scheduler.add_job(
-            self.schedule,
-            "interval",
-            seconds=TICK_SECONDS,
-            id="tick",
-            max_instances=1,
-            coalesce=True,
-            next_run_time=self.clock.now(),
-        )
-        self.scheduler.start()
+        self.start_clock()
         # Everything loaded so far lives as long as the process: keep it out of the garbage
         # collector's full passes, which otherwise stall sending for up to 0.35 s.
         gc.collect()
@@ -183,6 +174,25 @@ class App:
             per_second=self.settings.send_per_second,
         )
         return self.bot
+
+    def start_clock(self) -> None:
+        """Tick every TICK_SECONDS, the first time now."""
+        self.scheduler.add_job(
+            self._tick,
+            "interval",
+            seconds=TICK_SECONDS,
+            id="tick",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=self.clock.now(),
+        )
+        self.scheduler.start()
+
+    async def _tick(self) -> None:
+        # Stopping cancels a tick under way; APScheduler would log that as the job failing.
+        # Nothing is lost: rows are enqueued in transactions and the next start ticks at once.
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.schedule()
 
     async def schedule(self) -> int:
         """The scheduler's tick: if this process leads, turn due rules into outbox rows and

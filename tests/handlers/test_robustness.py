@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
 
 from bot.app import App
 from bot.channels.webchat import BotApiServer
+from bot.clock import SystemClock
 from bot.screens import menus
+from bot.settings import Settings
 from bot.texts import common
 from tests.conftest import Cast
 from tests.pilot import PilotFactory, plain
@@ -88,3 +91,29 @@ async def test_a_sticker_or_a_photo_outside_any_step_gets_a_plain_answer(
     assert binh.text() == plain(common.text_expected())
     await app.handle(await server.user_sends_sticker(950))
     assert stranger.bot_messages() and common.apology() not in stranger.text()
+
+
+async def test_stopping_during_a_tick_is_not_logged_as_an_error(
+    settings: Settings,
+    cast: Cast,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = App(settings, SystemClock())  # the scheduler ticks on real time
+    await app.load_content()
+    await app.open_bot()
+    ticking = asyncio.Event()
+
+    async def hangs() -> int:  # a tick under way when the process is told to stop
+        ticking.set()
+        await asyncio.Event().wait()
+        return 0
+
+    monkeypatch.setattr(app, "schedule", hangs)
+    app.start_clock()
+    await ticking.wait()
+    with caplog.at_level(logging.INFO):
+        await app.stop()
+        for _ in range(10):  # the cancelled tick's callbacks
+            await asyncio.sleep(0)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
