@@ -1,4 +1,8 @@
-"""The official Bot API spec (api.min.json, Bot API 10.1) and call validation against it.
+"""The official Bot API spec (Bot API 10.1) and call validation against it.
+
+`spec/api.json` holds what validation reads of the official api.min.json (names, types,
+whether required, what a method returns, subtypes), made by `vendor.py` and checked against
+the official file by a test; Telegram's prose descriptions, never read, are left out.
 
 Parameters arrive as JSON values or, from form posts such as aiogram's, as strings holding
 JSON; each is read according to the type the spec gives it, objects field by field, so a wrong
@@ -15,6 +19,7 @@ from typing import Any
 
 from bot.channels.webchat.errors import NOT_FOUND, bad_request
 
+VENDORED = "spec/api.json"
 SCALARS = frozenset({"Integer", "String", "Boolean", "Float", "InputFile"})
 # What Telegram answers when a required parameter is missing, where its wording is known.
 MISSING = {
@@ -55,7 +60,7 @@ class Method:
 
 @cache
 def spec() -> dict[str, Any]:
-    text = resources.files("bot.channels.webchat").joinpath("spec/api.min.json").read_text("utf-8")
+    text = resources.files("bot.channels.webchat").joinpath(VENDORED).read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 
