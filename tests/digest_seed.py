@@ -118,6 +118,7 @@ async def seed(session: AsyncSession, clock: FakeClock, cast: Cast) -> Member:
         created_at=started,
         started_at=started,
         finished_at=datetime(2026, 11, 30, 13, tzinfo=UTC),
+        podium_message_id=77,  # its end was posted in the group
         interrupted=False,
         resumed_count=0,
     )

@@ -7,6 +7,7 @@ never sent again blindly.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,6 +36,7 @@ class Claimed:
     payload: dict[str, Any]
     member_id: int | None
     attempts: int  # including this one
+    lease: str  # the claim that holds it (see `mark_sending`)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ async def claim(session: AsyncSession, clock: Clock, *, limit: int = 200) -> lis
     taken again after CLAIM_LEASE (at once, on a lone process's restart). Commits.
     """
     now = clock.now()
+    lease = uuid.uuid4().hex
     # Columns, not ORM objects: a batch is thousands of rows, and building, tracking and
     # flushing that many objects one UPDATE each stalled the sender's loop for a third of a
     # second a batch, time every send of the batch waited for.
@@ -102,40 +105,75 @@ async def claim(session: AsyncSession, clock: Clock, *, limit: int = 200) -> lis
         query = query.with_for_update(skip_locked=True)
     found = await session.execute(query)
     claimed = [
-        Claimed(row_id, channel, chat_id, method, payload, member_id, attempts + 1)
+        Claimed(row_id, channel, chat_id, method, payload, member_id, attempts + 1, lease)
         for row_id, channel, chat_id, method, payload, member_id, attempts in found
     ]
     if claimed:
         await session.execute(
-            update(t).where(t.id.in_([c.row_id for c in claimed])).values(claimed_at=now)
+            update(t)
+            .where(t.id.in_([c.row_id for c in claimed]))
+            .values(claimed_at=now, lease=lease)
         )
     await session.commit()
     return claimed
 
 
-async def renew_leases(session: AsyncSession, clock: Clock, row_ids: list[int]) -> None:
+async def renew_leases(session: AsyncSession, clock: Clock, rows: list[Claimed]) -> None:
     """Keep rows this sender still holds away from other senders a while longer. Commits."""
-    await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(row_ids), OutboxMessage.status == OutboxStatus.PENDING)
-        .values(claimed_at=clock.now())
-    )
-    await session.commit()
-
-
-async def mark_sending(session: AsyncSession, clock: Clock, row_ids: list[int]) -> None:
-    """Write SENDING just before the requests go: after a crash these rows are never sent
-    again blindly (they become UNKNOWN), while rows only leased are simply sent. Commits."""
-    await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(row_ids))
-        .values(
-            status=OutboxStatus.SENDING,
-            claimed_at=clock.now(),
-            attempts=OutboxMessage.attempts + 1,
+    for lease, ids in _by_lease(rows).items():
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.lease == lease,
+            )
+            .values(claimed_at=clock.now())
         )
-    )
     await session.commit()
+
+
+async def mark_sending(session: AsyncSession, clock: Clock, rows: list[Claimed]) -> set[int]:
+    """Write SENDING just before the requests go: after a crash these rows are never sent
+    again blindly (they become UNKNOWN), while rows only leased are simply sent. Commits.
+
+    Return the rows marked: those still PENDING under their claim. A row whose lease lapsed
+    (the sender stalled past CLAIM_LEASE) may have been claimed again, by this process or
+    another; only the newest claim sends it."""
+    t = OutboxMessage
+    marked: set[int] = set()
+    for lease, ids in _by_lease(rows).items():
+        mark = uuid.uuid4().hex  # tells the rows marked now from any marked before
+        result = await session.execute(
+            update(t)
+            .where(t.id.in_(ids), t.lease == lease, t.status == OutboxStatus.PENDING)
+            .values(
+                status=OutboxStatus.SENDING,
+                claimed_at=clock.now(),
+                attempts=t.attempts + 1,
+                lease=mark,
+            )
+        )
+        if getattr(result, "rowcount", -1) == len(ids):
+            marked.update(ids)
+        else:  # rare: find which were still ours (no RETURNING before SQLite 3.35)
+            marked.update(
+                await session.scalars(select(t.id).where(t.id.in_(ids), t.lease == mark))
+            )
+    await session.commit()
+    return marked
+
+
+def _back_in_line(due_at: datetime) -> dict[str, Any]:
+    """The values that put a row back in line, free for any claim, at `due_at`."""
+    return {"status": OutboxStatus.PENDING, "due_at": due_at, "claimed_at": None, "lease": None}
+
+
+def _by_lease(rows: list[Claimed]) -> dict[str, list[int]]:
+    grouped: dict[str, list[int]] = {}
+    for row in rows:
+        grouped.setdefault(row.lease, []).append(row.row_id)
+    return grouped
 
 
 async def release_leases(session: AsyncSession) -> int:
@@ -143,7 +181,7 @@ async def release_leases(session: AsyncSession) -> int:
     result = await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.claimed_at.is_not(None))
-        .values(claimed_at=None)
+        .values(claimed_at=None, lease=None)
     )
     await session.commit()
     return int(getattr(result, "rowcount", 0))
@@ -175,7 +213,7 @@ async def record_many(session: AsyncSession, clock: Clock, outcomes: list[Outcom
             continue
         values: dict[str, Any] = {"status": o.status, "error": o.error}
         if o.retry_at is not None:
-            values.update(status=OutboxStatus.PENDING, due_at=o.retry_at, claimed_at=None)
+            values.update(_back_in_line(o.retry_at))
         if o.undo_attempt:
             values["attempts"] = OutboxMessage.attempts - 1
         await session.execute(
@@ -198,7 +236,7 @@ async def record(
     if status is OutboxStatus.SENT:
         values["sent_at"] = clock.now()
     if retry_at is not None:
-        values.update(status=OutboxStatus.PENDING, due_at=retry_at, claimed_at=None)
+        values.update(_back_in_line(retry_at))
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(values))
     await session.commit()
 

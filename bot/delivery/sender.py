@@ -46,6 +46,7 @@ SMOOTH_BURST = 0.05  # seconds of the rate
 # Slots are reserved this much of the rate at a time: one round trip to Redis each at 1,000
 # a second was the sender's whole pace, while a twentieth of a second ahead passes no slot.
 RESERVE_AHEAD = 0.05  # seconds of the rate
+RENEW_EVERY = outbox.CLAIM_LEASE / 3  # leases are renewed this often while a batch waits
 
 
 def batch_for(per_second: float) -> int:
@@ -92,6 +93,7 @@ class Report:
     failed: int = 0
     unknown: int = 0
     deferred: int = 0
+    taken_over: int = 0  # leases that lapsed (a stall) and were claimed again: sent by them
 
     def add(self, result: Result) -> None:
         name = {Result.RATE_LIMITED: "rate_limited", Result.TRANSIENT: "retried"}.get(
@@ -150,7 +152,7 @@ class Sender:
     async def _claim(self, batch: _Batch) -> list[outbox.Claimed]:
         async with self.sessionmaker() as session:
             rows = await outbox.claim(session, self.clock, limit=self.batch)
-        batch.lease([row.row_id for row in rows])
+        batch.lease(rows)
         return rows
 
     async def _send_batch(self, rows: list[outbox.Claimed], batch: _Batch) -> None:
@@ -165,6 +167,7 @@ class Sender:
                 report.deferred += 1
                 later = outbox.Outcome(row.row_id, OutboxStatus.PENDING, retry_at=at)
                 batch.deferred.append((row, later, None))
+                batch.waiting.pop(row.row_id, None)
                 continue
             if window and at >= min(t for _, t in window) + MARK_WINDOW:
                 await batch.open(window)
@@ -288,34 +291,47 @@ class _Batch:
     def __init__(self, sender: Sender, report: Report) -> None:
         self.sender = sender
         self.report = report
-        self.waiting: set[int] = set()  # leased, not yet marked
+        self.waiting: dict[int, outbox.Claimed] = {}  # leased, not yet marked
         self.deferred: list[Sent] = []
         self.running: list[asyncio.Task[Sent]] = []
         self.slots = asyncio.Semaphore(sender.in_flight)
         self.leased = sender.clock.now()
 
-    def lease(self, row_ids: list[int]) -> None:
+    def lease(self, rows: list[outbox.Claimed]) -> None:
         """Take in a fresh claim, renewed with the rest until its windows open."""
-        self.waiting.update(row_ids)
+        self.waiting.update((row.row_id, row) for row in rows)
 
     async def open(self, window: list[tuple[outbox.Claimed, datetime]]) -> None:
         sender, clock = self.sender, self.sender.clock
-        await clock.sleep_until(min(at for _, at in window))
+        first = min(at for _, at in window)
+        # A slot can be up to a minute away (a group's 20 a minute, a pause after a 429):
+        # the leases are renewed on the way, or another sender would take these rows.
+        while first - clock.now() > RENEW_EVERY:
+            await clock.sleep_until(clock.now() + RENEW_EVERY)
+            async with sender.sessionmaker() as session:
+                await self._renew(session)
+        await clock.sleep_until(first)
         finished = [task.result() for task in self.running if task.done()]
         self.running = [task for task in self.running if not task.done()]
-        ids = [row.row_id for row, _ in window]
-        self.waiting.difference_update(ids)
+        for row, _ in window:
+            self.waiting.pop(row.row_id, None)
         async with sender.sessionmaker() as session:
             await sender._record(session, self.deferred + finished)
-            await outbox.mark_sending(session, clock, ids)
-            if clock.now() - self.leased > outbox.CLAIM_LEASE / 3:
-                await outbox.renew_leases(session, clock, sorted(self.waiting))
-                self.leased = clock.now()
+            ours = await outbox.mark_sending(session, clock, [row for row, _ in window])
+            if clock.now() - self.leased > RENEW_EVERY:
+                await self._renew(session)
         self.deferred = []
         for row, at in window:
+            if row.row_id not in ours:  # its lease lapsed and a newer claim sends it
+                self.report.taken_over += 1
+                continue
             await self.slots.acquire()
             task = sender._send_one(row, at, self.slots, self.report)
             self.running.append(asyncio.create_task(task))
+
+    async def _renew(self, session: AsyncSession) -> None:
+        await outbox.renew_leases(session, self.sender.clock, list(self.waiting.values()))
+        self.leased = self.sender.clock.now()
 
     def cancel(self) -> None:
         """Abandon the requests still out: their rows stay SENDING and become UNKNOWN, as

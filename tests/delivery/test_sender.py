@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import outbox
 from bot.delivery.ratelimit import Limits, MemoryLimiter
-from bot.delivery.sender import Outcome, Result, Sender
+from bot.delivery.sender import Outcome, Report, Result, Sender
 from db.models import OutboxMessage, OutboxStatus
 from tests.fakes.clock import FakeClock
 
@@ -224,7 +224,7 @@ async def test_rows_left_sending_become_unknown_only_after_the_lease(
     async with sessionmaker() as s:
         [row] = await outbox.claim(s, clock)
     async with sessionmaker() as s:
-        await outbox.mark_sending(s, clock, [row.row_id])  # its request went, then it stopped
+        await outbox.mark_sending(s, clock, [row])  # its request went, then it stopped
     async with sessionmaker() as s:
         assert await outbox.stuck_sending(s, clock) == 0  # another sender may still be on it
     clock.move(minutes=6)
@@ -234,6 +234,63 @@ async def test_rows_left_sending_become_unknown_only_after_the_lease(
     async with sessionmaker() as s:
         counts = await outbox.counts(s, clock)
     assert counts.by_status["unknown"] == 1 and counts.oldest_pending is None
+
+
+async def test_a_lapsed_lease_claimed_again_goes_out_from_the_newer_claim_only(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    await enqueue(sessionmaker, clock, 1, 2)
+    async with sessionmaker() as s:
+        first = await outbox.claim(s, clock)
+    clock.move(seconds=31)  # the first sender stalled past its lease
+    async with sessionmaker() as s:
+        second = await outbox.claim(s, clock, limit=1)  # another takes one of the two back
+    assert [row.row_id for row in second] == [first[0].row_id]
+    async with sessionmaker() as s:
+        await outbox.renew_leases(s, clock, first)  # renewing keeps only what is still its own
+        assert await outbox.mark_sending(s, clock, first) == {first[1].row_id}
+    async with sessionmaker() as s:
+        assert await outbox.mark_sending(s, clock, second) == {second[0].row_id}
+        assert await outbox.mark_sending(s, clock, second) == set()  # once, even from itself
+
+
+class Meanwhile:
+    """A sender's clock: once it wakes past `at`, another process drains, then it goes on."""
+
+    def __init__(self, clock: FakeClock, at: float, other: Sender) -> None:
+        self.clock, self.at, self.other = clock, clock.now() + timedelta(seconds=at), other
+        self.report: Report | None = None
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    async def sleep(self, seconds: float) -> None:
+        await self.sleep_until(self.clock.now() + timedelta(seconds=seconds))
+
+    async def sleep_until(self, moment: datetime) -> None:
+        await self.clock.sleep_until(moment)
+        if self.report is None and self.clock.now() >= self.at:
+            self.report = Report()  # drains once
+            self.report = await self.other.drain()
+
+
+async def test_a_batch_waiting_for_far_slots_keeps_its_leases(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    await enqueue(sessionmaker, clock, 1, 2, 3)
+    limiter = MemoryLimiter(Limits(per_second=30), now=lambda: clock.now().timestamp())
+    await limiter.pause(45)  # Telegram asked the bot to wait: every slot is 45 s away
+    channel, others = Scripted(clock), Scripted(clock)
+    other = sender_for(sessionmaker, clock, others)  # a second process, its budget free
+    meanwhile = Meanwhile(clock, 31, other)  # past a lease taken at the start
+    waiting = Sender(sessionmaker, meanwhile, channel, limiter)
+
+    report = await waiting.drain()
+
+    assert (report.sent, report.taken_over) == (3, 0)
+    assert meanwhile.report is not None and meanwhile.report.attempted == 0
+    assert sorted(text for _, _, text in channel.calls) == ["tin 0", "tin 1", "tin 2"]
+    assert others.calls == []
 
 
 async def test_counts_give_the_oldest_due_row(
