@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+)
 from aiogram.types import InputPollOption
 
 from bot.delivery.quiz_night_runner import SendFailed, SentPoll
@@ -17,7 +25,7 @@ class BotGroup:
         self._bot = bot
 
     async def send_poll(self, chat_id: int, poll: PollSpec) -> SentPoll:
-        try:
+        with _failures():
             message = await self._bot.send_poll(
                 chat_id,
                 poll.question,
@@ -31,38 +39,37 @@ class BotGroup:
                 explanation_parse_mode=None,
                 open_period=poll.open_period,
             )
-        except TelegramRetryAfter as error:
-            raise SendFailed(error.message, error.retry_after) from error
-        except TelegramAPIError as error:
-            raise SendFailed(error.message) from error
         assert message.poll is not None
         return SentPoll(message.message_id, message.poll.id)
 
     async def send(self, chat_id: int, screen: Screen) -> int:
-        try:
+        with _failures():
             message = await self._bot.send_message(
                 chat_id, screen.text, reply_markup=keyboard(screen)
             )
-        except TelegramRetryAfter as error:
-            raise SendFailed(error.message, error.retry_after) from error
-        except TelegramAPIError as error:
-            raise SendFailed(error.message) from error
         return message.message_id
 
     async def edit(self, chat_id: int, message_id: int, screen: Screen) -> None:
-        try:
+        with _failures():
             await self._bot.edit_message_text(
                 screen.text, chat_id=chat_id, message_id=message_id, reply_markup=keyboard(screen)
             )
-        except TelegramRetryAfter as error:
-            raise SendFailed(error.message, error.retry_after) from error
-        except TelegramAPIError as error:
-            raise SendFailed(error.message) from error
 
     async def stop_poll(self, chat_id: int, message_id: int) -> None:
-        try:
+        with _failures():
             await self._bot.stop_poll(chat_id, message_id)
-        except TelegramRetryAfter as error:
-            raise SendFailed(error.message, error.retry_after) from error
-        except TelegramAPIError as error:
-            raise SendFailed(error.message) from error
+
+
+@contextmanager
+def _failures() -> Iterator[None]:
+    """Bot API errors as the runner's SendFailed: a 429 says how long to wait; a 400 or 403
+    means the group will not take the night's posts (the bot was removed, lost its right to
+    post, or the group is gone), so trying again would only repeat the refusal."""
+    try:
+        yield
+    except TelegramRetryAfter as error:
+        raise SendFailed(error.message, error.retry_after) from error
+    except (TelegramForbiddenError, TelegramBadRequest) as error:
+        raise SendFailed(error.message, lost=True) from error
+    except TelegramAPIError as error:
+        raise SendFailed(error.message) from error

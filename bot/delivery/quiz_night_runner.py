@@ -42,11 +42,15 @@ RETRY = 3.0  # seconds before trying a failed step again
 
 
 class SendFailed(Exception):
-    """A group send did not go through; `retry_after` when Telegram said how long to wait."""
+    """A group send did not go through; `retry_after` when Telegram said how long to wait,
+    `lost` when the group refuses the bot for good (trying again would be refused again)."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, retry_after: float | None = None, *, lost: bool = False
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.lost = lost
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,16 @@ class NightRunner:
 
     async def step(self, night_id: int) -> datetime | None:
         """Do the night's next due thing; return when to come back (None: nothing left)."""
+        try:
+            return await self._step(night_id)
+        except SendFailed as failed:
+            if not failed.lost:
+                raise
+        log.warning("quiz night group refuses the bot; closed", extra={"night_id": night_id})
+        await self._give_up_group(night_id)
+        return None
+
+    async def _step(self, night_id: int) -> datetime | None:
         async with self._sessionmaker() as session:
             now = self._clock.now()
             at = await play.step(session, night_id)
@@ -268,6 +282,16 @@ class NightRunner:
         pages = screens.full_results(podium)
         await night_results.enqueue_results(session, self._clock, self._tz, night_id, pages)
         await session.commit()
+        self._on_enqueued()
+
+    async def _give_up_group(self, night_id: int) -> None:
+        """The group refuses the bot: close the night and send its results privately, with
+        why, to the secretary and the host; nothing more is tried in the group."""
+        async with self._sessionmaker() as session:
+            await night_restarts.give_up_group(session, self._clock, night_id)
+            pages = screens.group_lost(await play.podium(session, night_id))
+            await night_results.enqueue_results(session, self._clock, self._tz, night_id, pages)
+            await session.commit()
         self._on_enqueued()
 
     def outbox_waiting(self) -> None:

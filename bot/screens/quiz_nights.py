@@ -199,6 +199,11 @@ def podium(p: Podium) -> Screen:
     return Screen("\n\n".join([head, "\n".join(lines) or t.nobody_yet(), t.podium_footer()]))
 
 
+def group_lost(p: Podium) -> list[Screen]:
+    """For the secretary and the host when the group cannot be reached: why, then the results."""
+    return [Screen(t.group_lost(esc(p.title))), *full_results(p)]
+
+
 def full_results(p: Podium) -> list[Screen]:
     """Every player's result for the secretary, in pages that fit a message."""
     head = t.full_results_title(esc(p.title), p.played, p.count, p.interrupted)

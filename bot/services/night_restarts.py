@@ -1,4 +1,4 @@
-"""Quiz nights after a restart: which to pick up, and whether to continue or close them."""
+"""Quiz nights after a restart or a lost group: which to pick up, continue or close."""
 
 from __future__ import annotations
 
@@ -10,12 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.errors import NotFound
+from bot.services import audit
 from bot.services.quiz_nights import close_early
 from db.models.quiz_nights import FINISHED, RUNNING, QuizNight, QuizNightQuestion
 
 # After a restart, a night whose question should have closed more than this long ago is closed
 # with the results so far rather than continued: the group has moved on.
 RESUME_WITHIN = timedelta(minutes=10)
+# The podium "message" of a night whose group could not be reached: Telegram's message ids
+# start at 1, and a night with any podium id is never picked up again.
+NOT_POSTED = 0
 
 
 async def running_nights(session: AsyncSession) -> list[int]:
@@ -49,3 +53,15 @@ async def resume(
     night.resumed_count += 1
     await session.commit()
     return "continue"
+
+
+async def give_up_group(session: AsyncSession, clock: Clock, night_id: int) -> None:
+    """The group refuses the bot (removed, or no right to post): close the night where it
+    stands and post nothing more there; its results go privately instead. Does not commit."""
+    night = await session.get(QuizNight, night_id, populate_existing=True)
+    if night is None:
+        raise NotFound("quiz night")
+    if night.status == RUNNING:
+        await close_early(session, clock.now(), night)
+    night.podium_message_id = NOT_POSTED
+    audit.record(session, clock, "quiz_night.group_lost", night_id=night.id)

@@ -154,6 +154,13 @@ def full_results_line(
     return f"{rank}. {who} — {score} điểm, đúng {correct}/{answered} câu đã trả lời"
 
 
+def group_lost(title: str) -> str:
+    return (
+        f"⚠️ Bot không gửi được tin vào nhóm của hội thi «{title}»: có thể bot đã bị xoá khỏi"
+        " nhóm hoặc không còn quyền gửi tin. Hội thi đã dừng; kết quả đến lúc dừng ở tin sau."
+    )
+
+
 def resumed(number: int) -> str:
     return f"🔄 Bot vừa khởi động lại. Hội thi tiếp tục từ câu {number}."
 

@@ -109,6 +109,34 @@ async def test_a_night_in_the_group_from_lobby_to_podium(
     assert "🥇 An — " in bot_texts(server)[-1]
 
 
+def calls_to_group(server: BotApiServer) -> int:
+    return sum(1 for c in server.calls if str(c.params.get("chat_id")) == str(GROUP))
+
+
+async def test_a_group_that_removed_the_bot_ends_the_night_and_results_go_privately(
+    app: App, server: BotApiServer, pilot_for: PilotFactory, clock: FakeClock
+) -> None:
+    night_id = await open_and_start(app, server, pilot_for)
+    await step(app, night_id, clock)
+    await step(app, night_id, clock)  # the first question, and its time runs out
+    server.world.chat(GROUP).bot_left = True  # someone removed the bot from the group
+
+    for _ in range(3):  # close the question; its results are refused: 403
+        await step(app, night_id, clock)
+    tried = calls_to_group(server)
+    assert app.nights is not None
+    assert await app.nights.step(night_id) is None and await app.nights.resume() == []
+    assert calls_to_group(server) == tried  # nothing more is tried in that group
+    async with app.sessionmaker() as session:
+        night = await session.get(QuizNight, night_id)
+        assert night is not None and night.status == "finished" and night.interrupted
+
+    await app.tick()
+    texts = private_texts(server, THU)  # the secretary, who hosted it
+    lost = next(n for n, text in enumerate(texts) if "không gửi được tin vào nhóm" in text)
+    assert "Di chúc" in texts[lost] and "Kết quả hội thi (dừng sớm)" in texts[lost + 1]
+
+
 async def test_buttons_when_options_are_too_long_first_press_counts(
     app: App, server: BotApiServer, pilot_for: PilotFactory, clock: FakeClock
 ) -> None:

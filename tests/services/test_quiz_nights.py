@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalog import Catalog, load_catalog
 from bot.delivery.leader import night_lock_for
-from bot.delivery.quiz_night_runner import GRACE, NightRunner, SentPoll
+from bot.delivery.quiz_night_runner import GRACE, NightRunner, SendFailed, SentPoll
 from bot.delivery.ratelimit import Limits, MemoryLimiter
 from bot.quiz_models import fits_poll
 from bot.quizbank import QuizBanks, load_banks
@@ -49,6 +49,7 @@ class FakeGroup:
     edits: list[tuple[int, int, Screen]] = field(default_factory=list)
     stopped: list[tuple[int, int]] = field(default_factory=list)
     next_id: int = 1
+    refuses: bool = False  # the bot was removed: every post is refused for good
 
     async def send_poll(self, chat_id: int, poll: PollSpec) -> SentPoll:
         self.polls.append((chat_id, poll))
@@ -56,6 +57,8 @@ class FakeGroup:
         return SentPoll(self.next_id, f"poll-{self.next_id}")
 
     async def send(self, chat_id: int, screen: Screen) -> int:
+        if self.refuses:
+            raise SendFailed("Forbidden: bot was kicked from the group chat", lost=True)
         self.sent.append((chat_id, screen))
         self.next_id += 1
         return self.next_id
@@ -524,6 +527,30 @@ async def test_after_a_long_outage_the_night_closes_with_the_results_so_far(
     assert "Hội thi dừng sớm" in group.texts()[-1]
     night = await session.get(QuizNight, night_id, populate_existing=True)
     assert night is not None and night.interrupted and night.status == "finished"
+
+
+async def test_a_podium_the_group_refuses_goes_privately_once_and_is_not_tried_again(
+    session: AsyncSession,
+    clock: FakeClock,
+    banks: QuizBanks,
+    catalog: Catalog,
+    cast: Cast,
+    runner: NightRunner,
+    group: FakeGroup,
+) -> None:
+    night_id = await started(session, clock, banks, catalog, cast, count=3)
+    await ask(runner, clock, night_id)
+    await service.stop_night(session, clock, cast.chi_thu, GROUP)
+    group.refuses = True
+
+    assert await runner.resume() == [night_id]  # finished, its podium not yet posted
+    assert await runner.step(night_id) is None
+    assert await runner.resume() == [] and await runner.step(night_id) is None
+
+    rows = list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    assert [r.member_id for r in rows] == [cast.chi_thu.id, cast.chi_thu.id]
+    assert "không gửi được tin vào nhóm" in rows[0].payload["text"]
+    assert "Kết quả hội thi (dừng sớm)" in rows[1].payload["text"]
 
 
 async def test_the_secretary_and_a_named_host_both_get_the_results(
