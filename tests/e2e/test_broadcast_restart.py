@@ -137,4 +137,6 @@ async def test_two_senders_share_the_budget_and_never_take_the_same_row(
     counts = await settled(session)
     assert counts == {OutboxStatus.SENT: TOTAL}
     assert set(copies(server).values()) == {1} and len(copies(server)) == TOTAL
-    assert server.faults.rate_limited == 0  # the two kept within one shared budget
+    # The two keep within one shared budget. Separate budgets draw 11 to 13 refusals here;
+    # a shared one none, or one or two when a process stalls on a loaded machine.
+    assert server.faults.rate_limited <= 2
