@@ -10,6 +10,7 @@ from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramRetryAfter,
 )
 from aiogram.types import InputPollOption
@@ -69,6 +70,8 @@ def _failures() -> Iterator[None]:
         yield
     except TelegramRetryAfter as error:
         raise SendFailed(error.message, error.retry_after) from error
+    except TelegramMigrateToChat as error:  # the group became a supergroup with a new id
+        raise SendFailed(error.message, moved_to=error.migrate_to_chat_id) from error
     except (TelegramForbiddenError, TelegramBadRequest) as error:
         raise SendFailed(error.message, lost=True) from error
     except TelegramAPIError as error:

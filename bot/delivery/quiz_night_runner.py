@@ -43,14 +43,21 @@ RETRY = 3.0  # seconds before trying a failed step again
 
 class SendFailed(Exception):
     """A group send did not go through; `retry_after` when Telegram said how long to wait,
-    `lost` when the group refuses the bot for good (trying again would be refused again)."""
+    `lost` when the group refuses the bot for good (trying again would be refused again),
+    `moved_to` when the group became a supergroup under that new chat id."""
 
     def __init__(
-        self, message: str, retry_after: float | None = None, *, lost: bool = False
+        self,
+        message: str,
+        retry_after: float | None = None,
+        *,
+        lost: bool = False,
+        moved_to: int | None = None,
     ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.lost = lost
+        self.moved_to = moved_to
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,11 @@ class NightRunner:
         try:
             return await self._step(night_id)
         except SendFailed as failed:
+            moved_to = failed.moved_to
+            if moved_to is not None:  # the same people under a new chat id: go on there
+                async with self._sessionmaker() as session:
+                    await night_restarts.move_group(session, self._clock, night_id, moved_to)
+                return self._clock.now()
             if not failed.lost:
                 raise
         log.warning("quiz night group refuses the bot; closed", extra={"night_id": night_id})

@@ -1,4 +1,4 @@
-"""Quiz nights after a restart or a lost group: which to pick up, continue or close."""
+"""Quiz nights after a restart, or when their group is lost or moves: pick up, go on, close."""
 
 from __future__ import annotations
 
@@ -65,3 +65,16 @@ async def give_up_group(session: AsyncSession, clock: Clock, night_id: int) -> N
         await close_early(session, clock.now(), night)
     night.podium_message_id = NOT_POSTED
     audit.record(session, clock, "quiz_night.group_lost", night_id=night.id)
+
+
+async def move_group(session: AsyncSession, clock: Clock, night_id: int, chat_id: int) -> None:
+    """The night's group became a supergroup (a new chat id, the same people): the night goes
+    on there, and answers and buttons from the new chat count. Commits."""
+    night = await session.get(QuizNight, night_id, populate_existing=True)
+    if night is None:
+        raise NotFound("quiz night")
+    audit.record(
+        session, clock, "quiz_night.group_moved", night_id=night.id, from_chat=night.chat_id
+    )
+    night.chat_id = chat_id
+    await session.commit()

@@ -26,6 +26,7 @@ from tests.fakes.clock import FakeClock
 from tests.pilot import PilotFactory
 
 GROUP = -200_001
+SUPERGROUP = -100_200_001
 THU, AN, BINH, CUONG, EM = 101, 102, 103, 104, 900
 
 
@@ -135,6 +136,27 @@ async def test_a_group_that_removed_the_bot_ends_the_night_and_results_go_privat
     texts = private_texts(server, THU)  # the secretary, who hosted it
     lost = next(n for n, text in enumerate(texts) if "không gửi được tin vào nhóm" in text)
     assert "Di chúc" in texts[lost] and "Kết quả hội thi (dừng sớm)" in texts[lost + 1]
+
+
+async def test_a_group_upgraded_to_a_supergroup_carries_the_night_on_there(
+    app: App, server: BotApiServer, pilot_for: PilotFactory, clock: FakeClock
+) -> None:
+    night_id = await open_and_start(app, server, pilot_for)
+    await step(app, night_id, clock)  # a pause to get ready
+    server.upgrade_group(GROUP, SUPERGROUP)  # an admin changed a setting: a new chat id
+
+    await step(app, night_id, clock, move=False)  # refused in the old chat: moves
+    await step(app, night_id, clock, move=False)  # the first question, in the new one
+    [poll] = [m["poll"] for m in server.messages(SUPERGROUP) if "poll" in m]
+    await app.handle(await server.user_answers_poll(AN, poll["id"], poll["correct_option_ids"]))
+    await pilot_for(THU, chat_id=SUPERGROUP).send("/dungdoivui")  # its host, from the new chat
+    for _ in range(4):
+        await step(app, night_id, clock)
+    podium = [m.get("text", "") for m in server.messages(SUPERGROUP) if m["from"]["is_bot"]][-1]
+    assert "Hội thi dừng sớm" in podium and "🥇 An — " in podium
+    async with app.sessionmaker() as session:
+        night = await session.get(QuizNight, night_id)
+        assert night is not None and night.chat_id == SUPERGROUP
 
 
 async def test_buttons_when_options_are_too_long_first_press_counts(

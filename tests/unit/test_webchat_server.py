@@ -398,6 +398,19 @@ async def test_groups_know_their_members_and_admins(server: BotApiServer, api: A
     )
 
 
+async def test_a_group_upgraded_to_a_supergroup_names_its_new_id(
+    server: BotApiServer, api: Api
+) -> None:
+    new = server.upgrade_group(CHI_BO_1, -100_777)
+    status, body = await api("sendMessage", chat_id=CHI_BO_1, text="a")
+    assert (status, body["parameters"]) == (400, {"migrate_to_chat_id": -100_777})
+    assert body["description"] == "Bad Request: group chat was upgraded to a supergroup chat"
+    sent = await api.ok("sendMessage", chat_id=-100_777, text="a")
+    assert (
+        sent["chat"]["type"] == "supergroup" and new.members == server.world.chat(CHI_BO_1).members
+    )
+
+
 @pytest.mark.parametrize(
     ("params", "description"),
     [

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.channels.webchat import limits
-from bot.channels.webchat.errors import BLOCKED, NOT_MEMBER, bad_request
+from bot.channels.webchat.errors import BLOCKED, NOT_MEMBER, bad_request, upgraded
 from bot.channels.webchat.spec import Upload
 from bot.channels.webchat.state import Chat, StoredFile, World
 
@@ -54,6 +54,8 @@ class Methods:
             raise BLOCKED
         if chat.type != "private" and chat.bot_left:
             raise NOT_MEMBER
+        if chat.migrated_to is not None:
+            raise upgraded(chat.migrated_to)
         return chat
 
     def store_file(self, value: Any, kind: str) -> StoredFile:

@@ -30,6 +30,10 @@ class People:
     ) -> Chat:
         return self.world.add_group(chat_id, title, member_ids, admin_ids)
 
+    def upgrade_group(self, chat_id: int, supergroup_id: int) -> Chat:
+        """The group becomes a supergroup with a new id; sends to the old id are refused."""
+        return self.world.upgrade_group(chat_id, supergroup_id)
+
     def block_bot(self, user_id: int) -> None:
         """Make `user_id` block the bot: every send to their private chat gets a 403."""
         self.faults.block_bot(user_id)

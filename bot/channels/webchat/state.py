@@ -35,7 +35,7 @@ class Persona:
 @dataclass
 class Chat:
     id: int
-    type: str  # "private" or "group"
+    type: str  # "private", "group" or "supergroup"
     title: str | None = None
     members: set[int] = field(default_factory=set)
     admins: set[int] = field(default_factory=set)
@@ -44,6 +44,7 @@ class Chat:
     version: int = 0  # the world's version at this chat's last change; the page polls on it
     toasts: list[dict[str, Any]] = field(default_factory=list)
     bot_left: bool = False
+    migrated_to: int | None = None  # a group upgraded to this supergroup: sends are refused
     action: str | None = None  # the last sendChatAction until the bot's next message
 
 
@@ -132,6 +133,15 @@ class World:
         self.chats[chat_id] = chat
         self.touch()
         return chat
+
+    def upgrade_group(self, chat_id: int, supergroup_id: int) -> Chat:
+        """Upgrade a group to a supergroup with a new id, as Telegram does (to -100…)."""
+        old = self.chat(chat_id)
+        new = Chat(supergroup_id, "supergroup", old.title, set(old.members), set(old.admins))
+        old.migrated_to = supergroup_id
+        self.chats[supergroup_id] = new
+        self.touch()
+        return new
 
     def chat(self, chat_id: int) -> Chat:
         found = self.chats.get(chat_id)
