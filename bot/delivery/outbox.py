@@ -164,11 +164,6 @@ async def mark_sending(session: AsyncSession, clock: Clock, rows: list[Claimed])
     return marked
 
 
-def _back_in_line(due_at: datetime) -> dict[str, Any]:
-    """The values that put a row back in line, free for any claim, at `due_at`."""
-    return {"status": OutboxStatus.PENDING, "due_at": due_at, "claimed_at": None, "lease": None}
-
-
 def _by_lease(rows: list[Claimed]) -> dict[str, list[int]]:
     grouped: dict[str, list[int]] = {}
     for row in rows:
@@ -213,31 +208,13 @@ async def record_many(session: AsyncSession, clock: Clock, outcomes: list[Outcom
             continue
         values: dict[str, Any] = {"status": o.status, "error": o.error}
         if o.retry_at is not None:
-            values.update(_back_in_line(o.retry_at))
+            back_in_line = {"due_at": o.retry_at, "claimed_at": None, "lease": None}
+            values.update(back_in_line, status=OutboxStatus.PENDING)
         if o.undo_attempt:
             values["attempts"] = OutboxMessage.attempts - 1
         await session.execute(
             update(OutboxMessage).where(OutboxMessage.id == o.row_id).values(values)
         )
-    await session.commit()
-
-
-async def record(
-    session: AsyncSession,
-    clock: Clock,
-    row_id: int,
-    status: OutboxStatus,
-    *,
-    error: str | None = None,
-    retry_at: datetime | None = None,
-) -> None:
-    """Record a send's outcome; `retry_at` puts the row back in line (after a 429). Commits."""
-    values: dict[str, Any] = {"status": status, "error": error}
-    if status is OutboxStatus.SENT:
-        values["sent_at"] = clock.now()
-    if retry_at is not None:
-        values.update(_back_in_line(retry_at))
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(values))
     await session.commit()
 
 

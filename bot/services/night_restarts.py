@@ -39,9 +39,7 @@ async def resume(
     """After a restart: continue a night, or close it with the results so far. Commits.
 
     "done": nothing to say (it had finished already)."""
-    night = await session.get(QuizNight, night_id, populate_existing=True)
-    if night is None:
-        raise NotFound("quiz night")
+    night = await _night(session, night_id)
     if night.status != RUNNING:
         return "done"
     question = await session.get(QuizNightQuestion, (night.id, night.position))
@@ -58,9 +56,7 @@ async def resume(
 async def give_up_group(session: AsyncSession, clock: Clock, night_id: int) -> None:
     """The group refuses the bot (removed, or no right to post): close the night where it
     stands and post nothing more there; its results go privately instead. Does not commit."""
-    night = await session.get(QuizNight, night_id, populate_existing=True)
-    if night is None:
-        raise NotFound("quiz night")
+    night = await _night(session, night_id)
     if night.status == RUNNING:
         await close_early(session, clock.now(), night)
     night.podium_message_id = NOT_POSTED
@@ -70,11 +66,17 @@ async def give_up_group(session: AsyncSession, clock: Clock, night_id: int) -> N
 async def move_group(session: AsyncSession, clock: Clock, night_id: int, chat_id: int) -> None:
     """The night's group became a supergroup (a new chat id, the same people): the night goes
     on there, and answers and buttons from the new chat count. Commits."""
-    night = await session.get(QuizNight, night_id, populate_existing=True)
-    if night is None:
-        raise NotFound("quiz night")
+    night = await _night(session, night_id)
     audit.record(
         session, clock, "quiz_night.group_moved", night_id=night.id, from_chat=night.chat_id
     )
     night.chat_id = chat_id
     await session.commit()
+
+
+async def _night(session: AsyncSession, night_id: int) -> QuizNight:
+    """The night as the database holds it now (another process may have moved it)."""
+    night = await session.get(QuizNight, night_id, populate_existing=True)
+    if night is None:
+        raise NotFound("quiz night")
+    return night
