@@ -115,7 +115,10 @@ async def test_a_bot_killed_mid_broadcast_sends_nobody_twice_and_forgets_nobody(
     sent = counts.get(OutboxStatus.SENT, 0)
     in_doubt = counts.get(OutboxStatus.UNKNOWN, 0) + counts.get(OutboxStatus.SENDING, 0)
     assert sent + in_doubt == TOTAL  # nobody forgotten: sent, or counted as in doubt
-    assert in_doubt <= 3  # only the requests under way at the kill
+    # In doubt: the window marked at the kill and the requests whose answers were not yet
+    # recorded, a second's sends at most (a busy machine stretches that); claiming a whole
+    # batch as sending would leave three times as many.
+    assert in_doubt <= RATE, (sent, in_doubt, len(got))
     assert sent <= len(got) <= sent + in_doubt
     assert server.faults.rate_limited == 0
 
