@@ -23,14 +23,11 @@ class ApiError(Exception):
             "error_code": self.code,
             "description": self.description,
         }
-        parameters = {
-            name: value
-            for name, value in (
-                ("retry_after", self.retry_after),
-                ("migrate_to_chat_id", self.migrate_to_chat_id),
-            )
-            if value is not None
-        }
+        parameters: dict[str, int] = {}
+        if self.retry_after is not None:
+            parameters["retry_after"] = self.retry_after
+        if self.migrate_to_chat_id is not None:
+            parameters["migrate_to_chat_id"] = self.migrate_to_chat_id
         if parameters:
             body["parameters"] = parameters
         return body
