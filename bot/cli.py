@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from bot.cli_quiz import quiz_app
 from bot.clock import SystemClock
@@ -37,7 +38,13 @@ app.add_typer(quiz_app, name="quiz")
 
 
 def _settings() -> Settings:
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        # Stop before anything listens, with the reason and not a traceback.
+        for problem in error.errors():
+            typer.echo(f"hocbac: {problem['msg'].removeprefix('Value error, ')}", err=True)
+        raise typer.Exit(2) from None
     secrets = [s.get_secret_value() for s in (settings.bot_token, settings.webhook_secret) if s]
     setup_logging(settings.log_level, secrets)
     return settings

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
+from typing import Self
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Telegram accepts 1-256 characters of A-Z a-z 0-9 _ -; anything short can be guessed, and a
+# forged POST with the right header is handled as if it came from Telegram.
+WEBHOOK_SECRET_MIN = 32
+_WEBHOOK_SECRET = re.compile(rf"[A-Za-z0-9_-]{{{WEBHOOK_SECRET_MIN},256}}")
+
+
+def is_loopback(host: str) -> bool:
+    """Tell whether `host` names this machine only (127.0.0.0/8, ::1 or localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class Settings(BaseSettings):
@@ -21,6 +39,7 @@ class Settings(BaseSettings):
     webhook_port: int = 8081
     local_chat_host: str = "127.0.0.1"
     local_chat_port: int = 8080
+    local_chat_public: bool = False
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 90)
@@ -49,6 +68,25 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         # `.env.example` leaves optional settings empty; an empty string means "not set".
         return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _safe_to_serve(self) -> Self:
+        if self.webhook_url and not (
+            self.webhook_secret
+            and _WEBHOOK_SECRET.fullmatch(self.webhook_secret.get_secret_value())
+        ):
+            raise ValueError(
+                f"WEBHOOK_URL is set, so WEBHOOK_SECRET must be {WEBHOOK_SECRET_MIN} to 256 "
+                "characters of A-Z a-z 0-9 _ - (e.g. `openssl rand -hex 32`); without it anyone "
+                "could post updates as any member"
+            )
+        if self.local_chat and not (is_loopback(self.local_chat_host) or self.local_chat_public):
+            raise ValueError(
+                f"LOCAL_CHAT_HOST={self.local_chat_host} would open the local web chat, which "
+                "acts as any member, to other machines; it is for trying the bot on this one. "
+                "Use 127.0.0.1, or set LOCAL_CHAT_PUBLIC=yes if you really mean it"
+            )
+        return self
 
     @property
     def tz(self) -> ZoneInfo:

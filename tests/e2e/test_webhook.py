@@ -17,7 +17,7 @@ from tests.e2e.conftest import WAIT, StartBot
 from tests.e2e.test_joining_over_http import wait_text
 from tests.fakes.clock import FakeClock
 
-SECRET = "s3cret-for-tests_0123456789"
+SECRET = "s3cret-for-tests_0123456789abcdefghijk"
 
 
 def free_port() -> int:
