@@ -286,7 +286,11 @@ class App:
         self.webchat.set_personas([_persona(p) for p in demo.CAST])
         for person in demo.CAST:
             self.webchat.add_user(person.user_id, person.first_name, person.last_name)
-        await self.webchat.start(self.settings.local_chat_host, self.settings.local_chat_port)
+        await self.webchat.start(
+            self.settings.local_chat_host,
+            self.settings.local_chat_port,
+            public=self.settings.local_chat_public,
+        )
         log.info(
             "local web chat ready",
             extra={"url": f"http://{self.settings.local_chat_host}:{self.webchat.port}/"},

@@ -20,6 +20,7 @@ from bot.channels.webchat import chats, media, messages, spec
 from bot.channels.webchat.api import Impl, Methods
 from bot.channels.webchat.errors import NOT_SUPPORTED, UNAUTHORIZED, ApiError, bad_request
 from bot.channels.webchat.faults import Faults, as_error
+from bot.channels.webchat.hosts import check_bind, same_host_only
 from bot.channels.webchat.page import add_page_routes
 from bot.channels.webchat.people import People
 from bot.channels.webchat.spec import Upload
@@ -70,10 +71,16 @@ class BotApiServer(People):
         host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
         return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        """Listen on host:port; port 0 picks a free one, then found in `.port`."""
+    async def start(self, host: str = "127.0.0.1", port: int = 0, *, public: bool = False) -> None:
+        """Listen on host:port; port 0 picks a free one, then found in `.port`.
+
+        Beyond loopback only when `public`; requests naming another Host or Origin get 403."""
+        check_bind(host, public=public)
         self.world.closed = False
-        app = web.Application(client_max_size=50 * 1024 * 1024)  # Telegram's upload limit
+        app = web.Application(
+            client_max_size=50 * 1024 * 1024,  # Telegram's upload limit
+            middlewares=[same_host_only(lambda: (self.host, self.port))],
+        )
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._file)
         add_page_routes(app, self)
