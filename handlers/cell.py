@@ -44,7 +44,7 @@ async def on_member_list(
     member: Member,
     state: FSMContext,
 ) -> None:
-    overview = await cells.cell_overview(session, member, action.unit_id)
+    overview = await cells.member_list(session, member, action.unit_id)
     await query.answer()
     await show(query, screens.member_list(overview), state)
 

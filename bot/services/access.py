@@ -1,4 +1,11 @@
-"""Role and scope rules, asked by every use case on every press (buttons are never trusted)."""
+"""Role and scope rules, asked by every use case on every press (buttons are never trusted).
+
+Two kinds of right. *Managing* a unit (its own cell for a secretary or deputy, every cell below
+for a committee admin, all for an operator) covers what carries no member's words: invites,
+reminder rules, announcements, counts and roll-ups, themes and banks. *Reading words* (a
+check-in, a pledge, comments, exemption reasons, the cell's names beside their answers) is for
+the member and the officers of their cell only: a committee or an operator never sees them.
+"""
 
 from __future__ import annotations
 
@@ -54,6 +61,39 @@ async def require_manager(session: AsyncSession, actor: Member | None, unit_id: 
     """Return `actor` if it manages `unit_id`, else raise NotAllowed."""
     if not await can_manage_unit(session, actor, unit_id):
         raise NotAllowed("does not manage this unit")
+    assert actor is not None
+    return actor
+
+
+def is_cell_officer(actor: Member | None, unit_id: int) -> bool:
+    """Tell whether `actor` is an active secretary or deputy of the cell `unit_id`."""
+    return (
+        actor is not None
+        and actor.status is MemberStatus.ACTIVE
+        and actor.role in MANAGER_ROLES
+        and actor.unit_id == unit_id
+    )
+
+
+def require_cell_officer(actor: Member | None, unit_id: int) -> Member:
+    """Return `actor` if it is a secretary or deputy of `unit_id`, else raise NotAllowed."""
+    if not is_cell_officer(actor, unit_id):
+        raise NotAllowed("members' words stay in their cell")
+    assert actor is not None
+    return actor
+
+
+def can_read_words(actor: Member | None, *, owner_id: int, unit_id: int) -> bool:
+    """Tell whether `actor` may read what member `owner_id` wrote in cell `unit_id`."""
+    if actor is None or actor.status is not MemberStatus.ACTIVE:
+        return False
+    return actor.id == owner_id or is_cell_officer(actor, unit_id)
+
+
+def require_words(actor: Member | None, *, owner_id: int, unit_id: int) -> Member:
+    """Return `actor` if it may read `owner_id`'s words in `unit_id`, else raise NotAllowed."""
+    if not can_read_words(actor, owner_id=owner_id, unit_id=unit_id):
+        raise NotAllowed("members' words stay in their cell")
     assert actor is not None
     return actor
 

@@ -37,8 +37,19 @@ class CellOverview:
 
 
 async def cell_overview(session: AsyncSession, actor: Member | None, unit_id: int) -> CellOverview:
-    """Return the member list of a cell the actor manages."""
+    """Return the cell's members for the cell tools of a unit the actor manages (counts only
+    are shown there); the names themselves are for `member_list`."""
     await access.require_manager(session, actor, unit_id)
+    return await _overview(session, unit_id)
+
+
+async def member_list(session: AsyncSession, actor: Member | None, unit_id: int) -> CellOverview:
+    """Return the member list of the cell to its secretary or deputy."""
+    access.require_cell_officer(actor, unit_id)
+    return await _overview(session, unit_id)
+
+
+async def _overview(session: AsyncSession, unit_id: int) -> CellOverview:
     unit = await session.get(Unit, unit_id)
     if unit is None:
         raise NotFound("unit")

@@ -115,7 +115,7 @@ async def comment(
     row = await session.get(Checkin, checkin_id)
     if row is None:
         raise NotFound("checkin")
-    await access.require_manager(session, actor, row.unit_id)
+    access.require_cell_officer(actor, row.unit_id)
     if row.member_id == actor.id:
         raise NotAllowed("own check-in")
     if row.erased_at is not None:
@@ -130,8 +130,11 @@ async def comment(
 
 
 async def managed_unit(session: AsyncSession, actor: Member, unit_id: int) -> Unit:
-    """Return the cell if `actor` manages it (NotAllowed otherwise)."""
-    await access.require_manager(session, actor, unit_id)
+    """Return the cell if `actor` is its secretary or deputy (NotAllowed otherwise).
+
+    Its screens carry names beside ratings and exemption reasons: a committee sees the
+    roll-up's counts instead."""
+    access.require_cell_officer(actor, unit_id)
     unit = await session.get(Unit, unit_id)
     if unit is None:
         raise NotFound("unit")

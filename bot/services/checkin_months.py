@@ -54,13 +54,12 @@ async def my_months(session: AsyncSession, member: Member, year: int) -> list[Mo
 async def view(
     session: AsyncSession, clock: Clock, actor: Member, tz: tzinfo, checkin_id: int
 ) -> MonthView:
-    """Return one check-in to its member, or to a manager of the cell it was written in."""
+    """Return one check-in to its member, or to an officer of the cell it was written in."""
     access.require_active(actor)
     row = await session.get(Checkin, checkin_id)
     if row is None:
         raise NotFound("checkin")
-    if row.member_id != actor.id:
-        await access.require_manager(session, actor, row.unit_id)
+    access.require_words(actor, owner_id=row.member_id, unit_id=row.unit_id)
     owner = await session.get(Member, row.member_id)
     assert owner is not None
     mine = row.member_id == actor.id

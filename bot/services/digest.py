@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.errors import NotAllowed, NotFound
+from bot.errors import NotFound
 from bot.services import access, checkin_windows, lessons
 from bot.services import digest_queries as q
 from bot.services.roster import Roster
@@ -336,7 +336,4 @@ async def cell_digest(
 def require_secretary(actor: Member | None, unit_id: int) -> Member:
     """The cell's own secretary or deputy: a committee sees numbers only, never members'
     words, so it gets the roll-up instead of this."""
-    member = access.require_active(actor)
-    if member.role not in access.MANAGER_ROLES or member.unit_id != unit_id:
-        raise NotAllowed("not this cell's secretary")
-    return member
+    return access.require_cell_officer(actor, unit_id)

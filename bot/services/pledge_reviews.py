@@ -69,7 +69,7 @@ async def pending(
     session: AsyncSession, actor: Member, unit_id: int
 ) -> tuple[str, list[PledgeView]]:
     """Return the cell's name and its pledges waiting for a decision, oldest first."""
-    await access.require_manager(session, actor, unit_id)
+    access.require_cell_officer(actor, unit_id)
     unit = await session.get(Unit, unit_id)
     if unit is None:
         raise NotFound("unit")
@@ -136,8 +136,7 @@ async def _readable(session: AsyncSession, actor: Member, pledge_id: int) -> Ple
     pledge = await session.get(Pledge, pledge_id)
     if pledge is None:
         raise NotFound("pledge")
-    if pledge.member_id != actor.id:
-        await access.require_manager(session, actor, pledge.unit_id)
+    access.require_words(actor, owner_id=pledge.member_id, unit_id=pledge.unit_id)
     return pledge
 
 
@@ -145,9 +144,9 @@ async def _managed(session: AsyncSession, actor: Member, pledge_id: int) -> tupl
     pledge = await session.get(Pledge, pledge_id)
     if pledge is None:
         raise NotFound("pledge")
-    await access.require_manager(session, actor, pledge.unit_id)
+    access.require_cell_officer(actor, pledge.unit_id)
     if pledge.member_id == actor.id:
-        raise NotAllowed("own pledge")  # a secretary's own pledge goes to the committee
+        raise NotAllowed("own pledge")  # a secretary's own pledge goes to the deputy
     owner = await session.get(Member, pledge.member_id)
     assert owner is not None
     return pledge, owner
