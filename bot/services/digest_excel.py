@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.services.digest import CellDigest
 from bot.services.digest_rollup import Rollup
+from bot.services.inert import make_sheet_inert
 from bot.texts import digest as t
 
 Row = Sequence[str | int | float | None]
@@ -210,6 +211,7 @@ def _sheet(
     for data_row in sheet.iter_rows(min_row=3):
         for cell in data_row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    make_sheet_inert(sheet)  # names and units are typed by people: never a formula
     sheet.freeze_panes = "A3"
     sheet.print_title_rows = "1:2"
     sheet.page_setup.orientation = "landscape"

@@ -10,6 +10,7 @@ import csv
 import io
 
 from bot.quizbank import QuizBanks
+from bot.services.inert import csv_row, make_sheet_inert
 from bot.texts import quiz_import as t
 
 SHEET = "Câu hỏi"
@@ -68,6 +69,8 @@ def build_xlsx(banks: QuizBanks) -> bytes:
         guide.append([line])
     guide["A1"].font = Font(bold=True)
     guide.column_dimensions["A"].width = 100
+    for made in (sheet, guide):
+        make_sheet_inert(made)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -78,5 +81,5 @@ def build_csv(banks: QuizBanks) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
-    writer.writerows(example_rows(banks))
+    writer.writerows(csv_row(row) for row in example_rows(banks))
     return out.getvalue().encode("utf-8-sig")
