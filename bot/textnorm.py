@@ -10,6 +10,11 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# Letters and symbols that fonts draw as nothing: the Hangul fillers and the Braille blank are
+# the usual way to type an "invisible" name; variation selectors and the combining grapheme
+# joiner only modify a neighbour.
+_DRAWN_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5")
+_SELECTORS = (range(0xFE00, 0xFE10), range(0xE0100, 0xE01F0))
 # Legacy copies write "ǎ" (a with caron) where "ă" (a with breve) is meant.
 _LEGACY = str.maketrans({"ǎ": "ă", "Ǎ": "Ă"})
 
@@ -33,10 +38,22 @@ def fold(text: str) -> str:
         category = unicodedata.category(ch)
         if category == "Mn":
             continue  # a combining accent
-        letters.append(ch if category[0] in "LN" else " ")
+        letters.append(ch if category[0] in "LN" and ch not in _DRAWN_BLANK else " ")
     return _SPACES.sub(" ", "".join(letters)).strip()
 
 
 def has_control_chars(text: str) -> bool:
     """Tell whether `text` holds control or format characters other than newline and tab."""
     return any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" for ch in text)
+
+
+def shows_nothing(ch: str) -> bool:
+    """Tell whether `ch` alone puts nothing readable on screen (space, format, control, blank)."""
+    if ch in _DRAWN_BLANK or any(ord(ch) in block for block in _SELECTORS):
+        return True
+    return unicodedata.category(ch)[0] not in "LNPS"  # Z, C and lone combining marks (M)
+
+
+def is_blank(text: str | None) -> bool:
+    """Tell whether `text` would show as empty: only spaces, zero-width or invisible characters."""
+    return text is None or all(shows_nothing(ch) for ch in text)

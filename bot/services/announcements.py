@@ -21,7 +21,7 @@ from bot.errors import InvalidInput
 from bot.services import access, audit
 from bot.services.preferences import zone_of
 from bot.services.quiet import quiet_of
-from bot.textnorm import nfc
+from bot.textnorm import is_blank, nfc
 from db.models import (
     Announcement,
     ChannelIdentity,
@@ -71,7 +71,7 @@ def clean_text(text: str) -> str:
     cleaned = nfc(text).strip()
     if any(ord(c) < 32 and c not in _ALLOWED_CONTROLS for c in cleaned):
         raise InvalidInput(CONTROL)
-    if not cleaned:
+    if is_blank(cleaned):  # a zero-width space alone would go out as a blank message
         raise InvalidInput(EMPTY)
     if len(cleaned) > TEXT_MAX:
         raise InvalidInput(TOO_LONG)

@@ -18,7 +18,7 @@ from bot.clock import Clock
 from bot.errors import AlreadyMember, InvalidInput, NotAllowed
 from bot.services import audit, invites, quiet
 from bot.services.quiet import quiet_of
-from bot.textnorm import clean, fold, has_control_chars
+from bot.textnorm import clean, fold, has_control_chars, is_blank
 from db.models import ChannelIdentity, Member, MemberStatus
 
 NAME_MAX = 80
@@ -149,7 +149,7 @@ def parse_name(text: str) -> str:
     if has_control_chars(text):
         raise InvalidInput("control characters")
     name = clean(text)
-    if not 2 <= len(name) <= NAME_MAX or not _NAME_CHARS.match(name):
+    if is_blank(name) or not 2 <= len(name) <= NAME_MAX or not _NAME_CHARS.match(name):
         raise InvalidInput("not a name")
     return " ".join(part[:1].upper() + part[1:] for part in name.split(" "))
 

@@ -24,7 +24,7 @@ from bot.clock import Clock
 from bot.errors import Expired, InvalidInput
 from bot.services import access, audit
 from bot.services.preferences import zone_of
-from bot.textnorm import fold, has_control_chars, nfc
+from bot.textnorm import fold, has_control_chars, is_blank, nfc
 from bot.texts import pledges as texts
 from db.models import Draft, Member, Pledge, PledgeItem, PledgeRevision, PledgeStatus
 
@@ -82,7 +82,7 @@ def clean_text(text: str, *, limit: int = TEXT_MAX) -> str:
     if has_control_chars(text):
         raise InvalidInput(CONTROL)
     value = nfc(text).strip()
-    if not value:
+    if is_blank(value):
         raise InvalidInput(EMPTY)
     if len(value) > limit:
         raise InvalidInput(TOO_LONG)

@@ -59,6 +59,7 @@ async def load_passages(session: AsyncSession, catalog: Catalog) -> int:
 def query_words(query: str) -> tuple[str, ...]:
     """Return the folded words of a query, or raise InvalidInput if nothing can be searched."""
     # No word in the works is longer than 40 letters; a longer one simply finds nothing.
+    # fold() also drops blank-looking letters: a query of Hangul fillers searches nothing.
     words = tuple(w[:40] for w in fold(query[:MAX_QUERY]).split())[:MAX_WORDS]
     if not words or sum(len(w) for w in words) < 2:
         raise InvalidInput("query too short")

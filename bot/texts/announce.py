@@ -28,7 +28,10 @@ def too_long(length: int, limit: int) -> str:
 
 
 def empty() -> str:
-    return "Thông báo chưa có nội dung. Đồng chí gõ nội dung cần gửi."
+    return (
+        "Thông báo chưa có chữ nào (chỉ có dấu cách hoặc ký tự không hiện). Đồng chí gõ nội "
+        "dung cần gửi."
+    )
 
 
 def bad_characters() -> str:

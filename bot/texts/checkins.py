@@ -223,7 +223,8 @@ def history_line(month: str, marks: str, late: bool) -> str:
 def problem(reason: str, length: int = 0) -> str:
     """The answer to a text that cannot be taken; the draft keeps everything typed before."""
     return {
-        "empty": "Đồng chí chưa gõ nội dung. Đồng chí vui lòng gõ lại.",
+        "empty": "Tin nhắn chưa có chữ nào (chỉ có dấu cách hoặc ký tự không hiện). Đồng chí "
+        "vui lòng gõ lại.",
         "long": f"Nội dung dài {length} ký tự, quá giới hạn 2.000 ký tự. Đồng chí rút gọn rồi "
         "gửi lại; những gì đã ghi trước đó vẫn được giữ.",
         "control": "Nội dung có ký tự không hợp lệ. Đồng chí gõ lại bằng chữ thường.",

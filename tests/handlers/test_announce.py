@@ -118,3 +118,19 @@ async def test_members_and_other_cells_secretaries_are_refused_and_audited(
     )
     assert refused == 4
     assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+async def test_an_announcement_of_only_invisible_characters_is_asked_again(
+    session: AsyncSession, cast: Cast, pilot_for: PilotFactory
+) -> None:
+    thu = pilot_for(101)
+    await thu.send("menu")
+    await thu.press(common.MENU_CELL)
+    await thu.press(t.MENU_ANNOUNCE)
+    for blank in ("\u200b", "\u3164\u3164", "\u200d\ufeff "):
+        await thu.send(blank)
+        assert plain(t.empty()) in thu.text()
+        assert t.SEND not in thu.buttons()
+    await thu.send("Họp chi bộ lúc 19h30")
+    assert "Xem trước — gửi đến 2 đồng chí" in thu.text()
+    assert await session.scalar(select(func.count(OutboxMessage.id))) == 0
