@@ -3,7 +3,7 @@
 Everything is built for many cells at once (`build`), from the batched queries in
 digest_queries: the scheduler builds the due cells' digests together, a secretary's on-demand
 digest is the same call for one cell. A committee's roll-up keeps counts and rates only; the
-words of a member's self-review never leave the cell (Nghị định 13/2023/NĐ-CP).
+words of a member's self-review never leave the cell (Luật Bảo vệ dữ liệu cá nhân 2025).
 """
 
 from __future__ import annotations

@@ -23,7 +23,8 @@ def help_text(is_manager: bool) -> str:
         "<code>/xoadulieu</code> để xoá dữ liệu tự đánh giá của mình.",
         "• «Ôn tập» (<code>/quiz</code>): mỗi vòng 10 câu hỏi; câu trả lời sai được hỏi lại "
         "sớm hơn.",
-        "• Mọi thông tin tự đánh giá của đồng chí chỉ đồng chí và bí thư chi bộ được xem.",
+        "• Nội dung tự soi và cam kết của đồng chí chỉ đồng chí, bí thư và phó bí thư chi bộ "
+        "được xem.",
     ]
     if is_manager:
         lines.append("• Mục «Quản lý chi bộ» để tạo mã mời và xem danh sách đảng viên của chi bộ.")

@@ -85,9 +85,14 @@ def privacy_notice() -> str:
     return (
         "Bước 3/3. <b>Thông báo về dữ liệu cá nhân</b>\n"
         "Bot lưu họ tên, giờ nhận bài, kết quả học tập, bản cam kết và nội dung tự soi, tự sửa "
-        "của đồng chí để phục vụ sinh hoạt chi bộ. Chỉ đồng chí và bí thư chi bộ (cùng cấp ủy "
-        "quản lý) được xem. Đồng chí có thể xin xuất hoặc xóa dữ liệu của mình bất cứ lúc nào "
-        "(Nghị định 13/2023/NĐ-CP).\n\nĐồng chí có đồng ý không?"
+        "của đồng chí để phục vụ sinh hoạt chi bộ.\n"
+        "• Nội dung cam kết và tự soi: chỉ đồng chí, bí thư và phó bí thư chi bộ được xem.\n"
+        "• Cấp ủy cấp trên chỉ xem số liệu và ai chưa nộp; không xem nội dung.\n"
+        "• Tin nhắn gửi bot chỉ giữ nội dung đến khi xử lý xong; phần còn lại tự xóa sau "
+        "30 ngày.\n"
+        "• Gõ /xoadulieu để xóa nội dung của mình bất cứ lúc nào.\n"
+        "Căn cứ: Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15.\n\n"
+        "Đồng chí có đồng ý không?"
     )
 
 
