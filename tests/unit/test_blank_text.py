@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import InvalidInput
-from bot.services import announcements, checkins, onboarding, pledges, search
+from bot.services import announcements, onboarding, pledges, search
 from bot.textnorm import is_blank
 
 ZWSP, ZWJ, BOM, WJ = "\u200b", "\u200d", "\ufeff", "\u2060"
@@ -55,4 +55,3 @@ def test_overlong_texts_are_still_refused_with_their_length() -> None:
     with pytest.raises(InvalidInput, match="long"):
         pledges.clean_text("a" * (pledges.TEXT_MAX + 1))
     assert announcements.clean_text(" Họp lúc 19h30 👨‍👩‍👧 ") == "Họp lúc 19h30 👨‍👩‍👧"
-    assert checkins.clean_text is pledges.clean_text
