@@ -57,6 +57,8 @@ WORDS: dict[str, Build] = {
     "exemptions": lambda t: checkins.Exemptions(t.unit_id),
     "exemption picker": lambda t: checkins.ExemptPick(t.unit_id, t.owner_id),
     "meeting day": lambda t: checkins.AskDay(t.unit_id, "meeting"),
+    "skip a month": lambda t: checkins.ToggleSkip(t.unit_id, 202612),
+    "exempt for 3 months": lambda t: checkins.ExemptFor(t.unit_id, t.owner_id, 3),
     "pending pledges": lambda t: pledges.PendingPledges(t.unit_id),
     "open pledge": lambda t: pledges.ReviewPledge(t.pledge_id),
     "pledge history": lambda t: pledges.PledgeHistory(t.pledge_id),
@@ -67,6 +69,7 @@ WORDS: dict[str, Build] = {
     "digest chart": lambda t: digest.DigestChart(t.unit_id),
     "digest excel": lambda t: digest.DigestExcel(t.unit_id),
     "nudge the late": lambda t: digest.DigestNudge(t.unit_id, 202611),
+    "weekly digest settings": lambda t: digest.WeeklySettings(t.unit_id),
 }
 MANAGING: dict[str, Build] = {
     "cell menu (counts)": lambda t: menus.OpenCell(t.unit_id),

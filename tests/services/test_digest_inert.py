@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.quizbank import load_banks
-from bot.services import digest, digest_excel, digest_rollup, quiz_template
+from bot.services import digest, digest_excel, digest_rollup, quiz_template, yearend
 from bot.services.inert import csv_row
 from db.models import CheckinAnswer, Member, Role, Unit
 from db.models.quiz_nights import QuizNightPlayer
@@ -120,3 +120,19 @@ def test_the_quiz_bank_templates_hold_no_formula() -> None:
     assert formulas == 0 and texts
     rows = csv.reader(io.StringIO(quiz_template.build_csv(load_banks()).decode("utf-8-sig")))
     assert not any(v[:1] in ("=", "+", "-", "@", "\t", "\r") for row in rows for v in row if v)
+
+
+async def test_the_year_end_docx_writes_formula_like_names_as_plain_text(
+    session: AsyncSession, clock: FakeClock, cast: Cast
+) -> None:
+    # Word has no cell formulas; what could run is a field code, and the DOCX must hold none.
+    await session.execute(update(Unit).where(Unit.id == cast.chi_bo_1.id).values(name="=1+2"))
+    await session.execute(
+        update(Member).where(Member.id == cast.an.id).values(full_name=INJECTIONS[0])
+    )
+    await session.commit()
+    summary = await yearend.year_summary(session, cast.an, 2026)
+    with zipfile.ZipFile(io.BytesIO(yearend.build_docx(summary))) as docx:
+        xml = docx.read("word/document.xml").decode("utf-8")
+    assert INJECTIONS[0] in xml and "=1+2" in xml
+    assert not re.search(r"<w:(fldSimple|instrText|fldChar)\b", xml)
