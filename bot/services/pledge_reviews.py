@@ -1,6 +1,6 @@
 """The secretary's side of the pledge: the cell's pledges waiting for a decision, one pledge
 with the approved items it would replace, the decision (approve, or return with a comment), and
-a pledge's amendment history for its member or a manager of the cell."""
+a pledge's amendment history for its member or an officer of the cell."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class History:
 
 
 async def history(session: AsyncSession, actor: Member, pledge_id: int) -> History:
-    """Return a pledge's revisions, oldest first, to its member or a manager of its cell."""
+    """Return a pledge's revisions, oldest first, to its member or an officer of its cell."""
     pledge = await _readable(session, actor, pledge_id)
     rows = await session.scalars(
         select(PledgeRevision)
@@ -83,7 +83,7 @@ async def pending(
 
 
 async def for_review(session: AsyncSession, actor: Member, pledge_id: int) -> Review:
-    """Return a pledge for a manager of its cell, with the approved items it would replace."""
+    """Return a pledge to its cell's secretary or deputy, with the approved items it replaces."""
     pledge, owner = await _managed(session, actor, pledge_id)
     before = None
     if pledge.approved_version is not None and pledge.approved_version != pledge.version:
