@@ -25,8 +25,12 @@ def nfc(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """Return `text` in NFC, with control characters removed and spaces collapsed."""
-    kept = "".join(ch for ch in nfc(text) if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    """Return `text` in NFC, with control and blank-drawn characters removed, spaces collapsed."""
+    kept = "".join(
+        " " if ch in _DRAWN_BLANK else ch
+        for ch in nfc(text)
+        if unicodedata.category(ch)[0] != "C" or ch in "\n\t"
+    )
     return _SPACES.sub(" ", kept).strip()
 
 

@@ -49,6 +49,10 @@ def test_every_place_that_takes_text_refuses_a_blank_one(text: str) -> None:
         search.query_words(text * 3)
 
 
+def test_a_name_padded_with_fillers_keeps_only_its_letters() -> None:
+    assert onboarding.parse_name("\u3164nguyễn\u3164 văn\u2800an") == "Nguyễn Văn An"
+
+
 def test_overlong_texts_are_still_refused_with_their_length() -> None:
     with pytest.raises(InvalidInput, match="too long"):
         announcements.clean_text("a" * (announcements.TEXT_MAX + 1))
