@@ -32,6 +32,7 @@ from bot.delivery.leader import leadership_for, night_lock_for
 from bot.delivery.outbox import Claimed
 from bot.delivery.quiz_night_runner import NightRunner
 from bot.delivery.ratelimit import Limits, MemoryLimiter, RateLimiter, limiter_for
+from bot.delivery.recheck import Recheck
 from bot.delivery.sender import Report, Sender, batch_for
 from bot.delivery.worker import InboxWorker
 from bot.dispatch.dispatcher import build_dispatcher
@@ -172,6 +173,7 @@ class App:
             on_sent=self._remember_pushed_menu,
             batch=batch_for(self.settings.send_per_second),
             per_second=self.settings.send_per_second,
+            recheck=Recheck(self.clock, self.settings.tz),
         )
         return self.bot
 

@@ -128,7 +128,7 @@ async def _set_lesson_time(
     state: FSMContext,
 ) -> None:
     try:
-        await preferences.set_lesson_time(session, member, value)
+        await preferences.set_lesson_time(session, clock, settings.tz, member, value)
     except InvalidInput:
         quiet = quiet_of(member)
         await show(
@@ -182,7 +182,7 @@ async def _set_quiet(
     state: FSMContext,
 ) -> None:
     try:
-        await preferences.set_quiet(session, member, window)
+        await preferences.set_quiet(session, clock, settings.tz, member, window)
     except InvalidInput as error:
         problem = (
             t.quiet_hides_lesson(member.lesson_time)
@@ -211,10 +211,10 @@ async def on_pause(
         raise InvalidInput("forged pause")
     await query.answer()
     if action.days == 0:
-        await preferences.resume(session, clock, member)
+        await preferences.resume(session, clock, settings.tz, member)
         notice = t.resumed()
     else:
-        until = await preferences.pause(session, clock, member, action.days)
+        until = await preferences.pause(session, clock, settings.tz, member, action.days)
         local = _local(member, settings, until)
         assert local is not None
         notice = t.paused(local)
@@ -231,7 +231,7 @@ async def on_home_zone(
     state: FSMContext,
 ) -> None:
     await query.answer()
-    await preferences.set_zone(session, member, None)
+    await preferences.set_zone(session, clock, settings.tz, member, None)
     await state.set_state(None)
     await show(query, overview(member, settings, clock, t.zone_set(t.ZONE_HOME)), state)
 
@@ -251,7 +251,7 @@ async def on_zone_typed(
     except InvalidInput:
         await show(message, screens.ask_zone(problem=t.zone_invalid()), state)
         return
-    await preferences.set_zone(session, member, name)
+    await preferences.set_zone(session, clock, settings.tz, member, name)
     await state.set_state(None)
     await show(message, overview(member, settings, clock, t.zone_set(name)), state)
 

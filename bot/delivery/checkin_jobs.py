@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.delivery import outbox, payload
+from bot.delivery import conditions, outbox, payload
 from bot.screens import checkins as screens
 from bot.services import checkin_windows, reminders
 from bot.services.holidays import HolidayCalendar
@@ -33,6 +33,7 @@ class Invitation:
     window: checkin_windows.Window
     key: str
     due_at: datetime  # UTC: now, or the end of the member's quiet hours
+    unit_id: int
 
 
 def invitation_key(member_id: int, month: str) -> str:
@@ -84,7 +85,7 @@ async def due_checkin_invitations(
         due_at = quiet_of(member).next_allowed(local).astimezone(UTC)
         key = invitation_key(member.id, month)
         due[member.id] = Invitation(
-            member.id, identity.channel, identity.chat_id, win, key, due_at
+            member.id, identity.channel, identity.chat_id, win, key, due_at, member.unit_id
         )
     if not due:
         return []
@@ -116,6 +117,14 @@ async def enqueue_checkin_invitations(
                 method="sendMessage",
                 payload=payload.send_message(due.chat_id, screens.invitation(due.window)),
                 due_at=due.due_at,
+                condition=conditions.checkin(
+                    reminders.CHECKIN_OPEN,
+                    due.member_id,
+                    due.unit_id,
+                    due.window.month,
+                    due.window.deadline,
+                    clock.now(),
+                ),
             )
         await session.commit()
     return added

@@ -3,14 +3,17 @@ the cell's chosen morning, and the secretary's "Nhắc người chưa nộp".
 
 Keys make each once: `digest:<cell>:<YYYY-MM>`, `digest-week:<cell>:<ISO week>` and
 `digest-nudge:<member>:<YYYY-MM>`. A tick first finds which cells are due and not yet queued
-(two queries) and builds only those digests, all together (bot/services/digest.build). The
-monthly digest's chart row names its maker (bot/delivery/attachments): the PNG is drawn when
-the row is sent, not in the leader's tick, and never stored in the outbox.
+(two queries) and queues one row a digest naming what to compute (cell, period); the digest
+is built when the row is sent (`render_at_send`, from the sender's recheck), so the secretary
+reads the numbers of the morning, not of the evening before. Its further parts and its chart
+are queued then, behind it; the chart row names its maker (bot/delivery/attachments): the PNG
+is drawn when that row is sent and never stored in the outbox.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -18,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.delivery import outbox, payload
+from bot.delivery import conditions, outbox, payload
 from bot.delivery.attachments import CannotMake, Made, attach
 from bot.errors import Expired
 from bot.screens import digest as screens
@@ -32,6 +35,7 @@ from db.models import ChannelIdentity, Member, MemberStatus, OutboxMessage, Role
 DIGEST_AT = time(7, 30)  # local time the digests become due
 DAYS_BEFORE = 2  # the monthly digest: two days before the cell's meeting
 CHART = "digest_chart"  # the maker of a cell's 6-month chart, for the sender's channel
+MONTH, WEEK = "month", "week"  # the periods a digest row names
 
 
 def monthly_key(unit_id: int, month: str) -> str:
@@ -89,24 +93,9 @@ async def enqueue_digests(
         monthly = {u: k for u, k in monthly.items() if u in to}
         weekly = {u: k for u, k in weekly.items() if u in to}
         added = 0
-        if monthly:
-            built = await digest.build(session, clock, tz, sorted(monthly))
-            for unit_id, key in monthly.items():
-                if unit_id in to and unit_id in built:
-                    cell = built[unit_id]
-                    parts = screens.cell_digest(cell, tz)
-                    added += await _enqueue(session, clock, tz, to[unit_id], key, parts)
-                    # The chart last: drawn as it is sent, it may take longer than the text.
-                    if cell.members:
-                        added += await _enqueue_chart(session, clock, tz, to[unit_id], key, cell)
-        if weekly:
-            built = await digest.build(
-                session, clock, tz, sorted(weekly), period_days=digest.WEEK_DAYS
-            )
-            for unit_id, key in weekly.items():
-                if unit_id in to and unit_id in built:
-                    part = screens.weekly(built[unit_id])
-                    added += await _enqueue(session, clock, tz, to[unit_id], key, [part])
+        for period, due in ((MONTH, monthly), (WEEK, weekly)):
+            for unit_id, key in due.items():
+                added += await _enqueue_spec(session, clock, tz, to[unit_id], key, unit_id, period)
         await session.commit()
     return added
 
@@ -134,59 +123,93 @@ async def secretaries(
     return found
 
 
-async def _enqueue(
+async def _enqueue_spec(
     session: AsyncSession,
     clock: Clock,
     tz: tzinfo,
     to: tuple[Member, ChannelIdentity],
     key: str,
-    parts: list[Screen],
+    unit_id: int,
+    period: str,
 ) -> int:
-    """One row a part; the first carries the key itself, so a second tick sees it queued.
-    Rows to one chat go out in the order of their ids."""
+    """One row naming what to compute; the sender renders it (`render_at_send`)."""
     member, identity = to
     due_at = _due(member, clock.now(), tz)
-    added = 0
-    for no, part in enumerate(parts, start=1):
-        added += await outbox.enqueue(
-            session,
-            clock,
-            key=key if no == 1 else f"{key}:{no}",
-            channel=identity.channel,
-            chat_id=identity.chat_id,
-            member_id=member.id,
-            method="sendMessage",
-            payload=payload.send_message(identity.chat_id, part),
-            due_at=due_at,
-        )
-    return added
-
-
-async def _enqueue_chart(
-    session: AsyncSession,
-    clock: Clock,
-    tz: tzinfo,
-    to: tuple[Member, ChannelIdentity],
-    key: str,
-    cell: digest.CellDigest,
-) -> int:
-    member, identity = to
     return int(
         await outbox.enqueue(
             session,
             clock,
-            key=f"{key}:chart",
+            key=key,
             channel=identity.channel,
             chat_id=identity.chat_id,
             member_id=member.id,
-            method="sendPhoto",
-            payload={
-                "chat_id": identity.chat_id,
-                "caption": screens.chart_caption(cell.unit_name),
-                **attach("photo", CHART, unit_id=cell.unit_id),
-            },
-            due_at=_due(member, clock.now(), tz),
+            method="sendMessage",
+            payload={"chat_id": identity.chat_id},  # the text is rendered when it is sent
+            due_at=due_at,
+            condition=conditions.digest(member.id, unit_id, period, key, clock.now()),
         )
+    )
+
+
+async def render_at_send(
+    session: AsyncSession, clock: Clock, tz: tzinfo, rows: list[outbox.Claimed]
+) -> tuple[list[outbox.Claimed], list[tuple[outbox.Claimed, str]]]:
+    """Render digest rows from the numbers as they are now: each row becomes the first part;
+    the further parts and the chart are queued behind it, due now. Returns the rows to send
+    and those to drop with their reason. Does not commit."""
+    made: list[outbox.Claimed] = []
+    gone: list[tuple[outbox.Claimed, str]] = []
+    for period in (MONTH, WEEK):
+        mine = [r for r in rows if r.condition and r.condition.get("period") == period]
+        if not mine:
+            continue
+        units = sorted({int(r.condition["unit"]) for r in mine if r.condition})
+        days = digest.PERIOD_DAYS if period == MONTH else digest.WEEK_DAYS
+        built = await digest.build(session, clock, tz, units, period_days=days)
+        for row in mine:
+            assert row.condition is not None
+            cell = built.get(int(row.condition["unit"]))
+            if cell is None:
+                gone.append((row, "cell gone"))
+                continue
+            parts = screens.cell_digest(cell, tz) if period == MONTH else [screens.weekly(cell)]
+            made.append(replace(row, payload=payload.send_message(row.chat_id, parts[0])))
+            key = str(row.condition["key"])
+            for no, part in enumerate(parts[1:], start=2):
+                await _follow(session, clock, row, f"{key}:{no}", "sendMessage", part)
+            # The chart last: drawn as it is sent, it may take longer than the text.
+            if period == MONTH and cell.members:
+                await _follow(session, clock, row, f"{key}:chart", "sendPhoto", cell)
+    return made, gone
+
+
+async def _follow(
+    session: AsyncSession,
+    clock: Clock,
+    row: outbox.Claimed,
+    key: str,
+    method: str,
+    part: Screen | digest.CellDigest,
+) -> None:
+    """Queue a further part of a digest behind its first, due now (rows to one chat go out
+    in the order of their ids)."""
+    if isinstance(part, Screen):
+        params = payload.send_message(row.chat_id, part)
+    else:
+        params = {
+            "chat_id": row.chat_id,
+            "caption": screens.chart_caption(part.unit_name),
+            **attach("photo", CHART, unit_id=part.unit_id),
+        }
+    await outbox.enqueue(
+        session,
+        clock,
+        key=key,
+        channel=row.channel,
+        chat_id=row.chat_id,
+        member_id=row.member_id,
+        method=method,
+        payload=params,
     )
 
 

@@ -8,11 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalog import Catalog
 from bot.clock import Clock
-from bot.delivery import checkin_jobs, digest_jobs, outbox, payload, reminder_jobs
+from bot.delivery import checkin_jobs, conditions, digest_jobs, outbox, payload, reminder_jobs
 from bot.errors import NotFound
 from bot.screens import lessons as screens
+from bot.screens.base import esc
 from bot.services import daily, lessons
 from bot.services.holidays import HolidayCalendar
+from bot.services.preferences import zone_of
+from bot.texts import reminders as texts
 
 
 async def enqueue_daily_lessons(
@@ -28,6 +31,10 @@ async def enqueue_daily_lessons(
         done = await lessons.read_ids_of(session, [d.member.id for d in due_now])
         themes: dict[int, str] = {}
         for due in due_now:
+            # The lesson belongs to the day it arrives: one held by quiet hours into the next
+            # morning is that day's lesson. Keyed by the day it fell due, a member who chose
+            # 06:30 and joined at 22:00 got yesterday's and today's, the same lesson twice.
+            day = due.due_at.astimezone(zone_of(due.member, tz)).date()
             unit_id = due.member.unit_id
             if unit_id not in themes:
                 themes[unit_id] = await lessons.theme_of(session, catalog, unit_id)
@@ -40,13 +47,20 @@ async def enqueue_daily_lessons(
             added += await outbox.enqueue(
                 session,
                 clock,
-                key=due.key,
+                key=daily.lesson_key(due.member.id, day),
                 channel=due.channel,
                 chat_id=due.chat_id,
                 member_id=due.member.id,
                 method="sendMessage",
                 payload=payload.send_message(due.chat_id, screens.lesson(view)),
                 due_at=due.due_at,
+                condition=conditions.lesson(
+                    due.member.id,
+                    day,
+                    view.lesson.id,
+                    texts.lesson_line(esc(view.lesson.title)),
+                    clock.now(),
+                ),
             )
         await session.commit()
     return added

@@ -14,13 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.delivery import outbox, payload
+from bot.delivery import conditions, outbox, payload
 from bot.screens import checkins as checkin_screens
 from bot.screens import pledges as pledge_screens
-from bot.screens.base import Screen
+from bot.screens.base import Screen, esc
 from bot.services import access
 from bot.services.preferences import zone_of
 from bot.services.quiet import quiet_of
+from bot.texts import reminders as texts
 from db.models import ChannelIdentity, Checkin, Member, MemberStatus, Pledge, PledgeStatus
 
 
@@ -32,7 +33,8 @@ async def pledge_submitted(
         member.full_name or "", pledge.year, pledge.version > 1, member.unit_id
     )
     key = f"pledge-submitted:{pledge.id}:{pledge.version}"
-    await notify_managers(session, clock, member, key, screen, tz)
+    line = texts.pledge_submitted_line(esc(member.full_name or ""), pledge.year)
+    await notify_managers(session, clock, member, key, screen, tz, line)
 
 
 async def pledge_decided(
@@ -43,7 +45,8 @@ async def pledge_decided(
     event = "approved" if approve else "returned"
     screen = pledge_screens.decided_notice(pledge.year, approve, pledge.comment)
     key = f"pledge-{event}:{pledge.id}:{pledge.version}"
-    await notify_member(session, clock, owner.id, key, screen, tz)
+    line = texts.pledge_decided_line(pledge.year, approve)
+    await notify_member(session, clock, owner.id, key, screen, tz, line)
 
 
 async def checkin_commented(
@@ -53,15 +56,23 @@ async def checkin_commented(
     # The time in the key: each later comment on the same check-in is a notice of its own.
     key = f"checkin-comment:{checkin.id}:{int(clock.now().timestamp())}"
     screen = checkin_screens.comment_notice(checkin.month, checkin.id)
-    await notify_member(session, clock, checkin.member_id, key, screen, tz)
+    line = texts.comment_line(checkin.month)
+    await notify_member(session, clock, checkin.member_id, key, screen, tz, line)
 
 
 async def notify_member(
-    session: AsyncSession, clock: Clock, member_id: int, key: str, screen: Screen, tz: tzinfo
+    session: AsyncSession,
+    clock: Clock,
+    member_id: int,
+    key: str,
+    screen: Screen,
+    tz: tzinfo,
+    line: str,
 ) -> bool:
     """Queue `screen` to a member's first reachable chat (not sent twice for one key).
 
-    It is not their own answer, so it waits out their quiet hours (in their zone, else `tz`).
+    It is not their own answer, so it waits out their quiet hours (in their zone, else `tz`);
+    `line` stands for it in a morning message that gathers what the quiet hours held back.
     """
     member = await session.get(Member, member_id)
     if member is None:
@@ -84,11 +95,18 @@ async def notify_member(
         method="sendMessage",
         payload=payload.send_message(identity.chat_id, screen),
         due_at=quiet_of(member).next_allowed(clock.now().astimezone(zone_of(member, tz))),
+        condition=conditions.notice(member_id, line, clock.now()),
     )
 
 
 async def notify_managers(
-    session: AsyncSession, clock: Clock, about: Member, key: str, screen: Screen, tz: tzinfo
+    session: AsyncSession,
+    clock: Clock,
+    about: Member,
+    key: str,
+    screen: Screen,
+    tz: tzinfo,
+    line: str,
 ) -> None:
     """Queue `screen` to the secretary and deputies of `about`'s cell (not to `about`)."""
     managers = await session.scalars(
@@ -100,4 +118,4 @@ async def notify_managers(
         )
     )
     for manager_id in list(managers):
-        await notify_member(session, clock, manager_id, f"{key}:{manager_id}", screen, tz)
+        await notify_member(session, clock, manager_id, f"{key}:{manager_id}", screen, tz, line)

@@ -8,7 +8,7 @@ never sent again blindly.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,12 +37,14 @@ class Claimed:
     member_id: int | None
     attempts: int  # including this one
     lease: str  # the claim that holds it (see `mark_sending`)
+    condition: dict[str, Any] | None = None  # what must still hold (bot/delivery/recheck)
 
 
 @dataclass(frozen=True)
 class Counts:
     by_status: dict[str, int]
     oldest_pending: datetime | None  # the due time of the oldest due row still waiting
+    dropped_by_reason: dict[str, int] = field(default_factory=dict)
 
 
 async def enqueue(
@@ -56,8 +58,11 @@ async def enqueue(
     method: str,
     payload: dict[str, Any],
     due_at: datetime | None = None,
+    condition: dict[str, Any] | None = None,
 ) -> bool:
-    """Add a row unless its key exists; return whether it was added. Does not commit."""
+    """Add a row unless its key exists; return whether it was added. Does not commit.
+
+    A row with a `condition` is checked (and may be re-rendered) just before it is sent."""
     result = await session.execute(
         insert_ignoring_duplicates(
             session,
@@ -73,6 +78,7 @@ async def enqueue(
                 "due_at": due_at or clock.now(),
                 "attempts": 0,
                 "created_at": clock.now(),
+                "condition": condition,
             },
         )
     )
@@ -92,7 +98,9 @@ async def claim(session: AsyncSession, clock: Clock, *, limit: int = 200) -> lis
     # second a batch, time every send of the batch waited for.
     t = OutboxMessage
     query = (
-        select(t.id, t.channel, t.chat_id, t.method, t.payload, t.member_id, t.attempts)
+        select(
+            t.id, t.channel, t.chat_id, t.method, t.payload, t.member_id, t.attempts, t.condition
+        )
         .where(
             t.status == OutboxStatus.PENDING,
             t.due_at <= now,
@@ -105,8 +113,8 @@ async def claim(session: AsyncSession, clock: Clock, *, limit: int = 200) -> lis
         query = query.with_for_update(skip_locked=True)
     found = await session.execute(query)
     claimed = [
-        Claimed(row_id, channel, chat_id, method, payload, member_id, attempts + 1, lease)
-        for row_id, channel, chat_id, method, payload, member_id, attempts in found
+        Claimed(row_id, channel, chat_id, method, payload, member_id, attempts + 1, lease, cond)
+        for row_id, channel, chat_id, method, payload, member_id, attempts, cond in found
     ]
     if claimed:
         await session.execute(
@@ -116,6 +124,31 @@ async def claim(session: AsyncSession, clock: Clock, *, limit: int = 200) -> lis
         )
     await session.commit()
     return claimed
+
+
+async def drop(session: AsyncSession, dropped: list[tuple[Claimed, str]]) -> None:
+    """Mark rows no longer true as DROPPED with their reason, if still under this claim.
+    Does not commit."""
+    for row, reason in dropped:
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == row.row_id,
+                OutboxMessage.lease == row.lease,
+                OutboxMessage.status == OutboxStatus.PENDING,
+            )
+            .values(status=OutboxStatus.DROPPED, reason=reason[:80])
+        )
+
+
+async def rewrite(session: AsyncSession, row: Claimed) -> None:
+    """Store what a row now says (re-rendered or merged), so a retry sends the same.
+    Does not commit."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row.row_id, OutboxMessage.lease == row.lease)
+        .values(payload=row.payload, condition=row.condition)
+    )
 
 
 async def renew_leases(session: AsyncSession, clock: Clock, rows: list[Claimed]) -> None:
@@ -251,4 +284,10 @@ async def counts(session: AsyncSession, clock: Clock) -> Counts:
             OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= clock.now()
         )
     )
-    return Counts(by_status, oldest)
+    reasons = await session.execute(
+        select(OutboxMessage.reason, func.count())
+        .where(OutboxMessage.status == OutboxStatus.DROPPED)
+        .group_by(OutboxMessage.reason)
+    )
+    dropped = {str(reason): int(count) for reason, count in reasons.all()}
+    return Counts(by_status, oldest, dropped)

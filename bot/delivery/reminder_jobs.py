@@ -19,15 +19,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalog import Catalog
 from bot.clock import Clock
-from bot.delivery import outbox, payload
+from bot.delivery import conditions, outbox, payload
 from bot.screens import reminders as screens
-from bot.screens.base import Screen
+from bot.screens.base import Screen, esc
 from bot.services import checkin_windows, lessons, reminders
 from bot.services.holidays import HolidayCalendar
 from bot.services.preferences import zone_of
 from bot.services.quiet import quiet_of
 from bot.services.roster import Roster
 from bot.services.roster import load as load_roster
+from bot.texts import reminders as texts
 from db.models import ChannelIdentity, Member, MemberStatus, OutboxMessage, Unit
 
 MEETING_GRACE = time(12, 0)  # a meeting-day reminder after noon would come too late
@@ -38,6 +39,7 @@ class Reminder:
     kind: str
     deadline: date  # of the check-in window it is about
     today: date  # the member's local date when it fell due
+    month: str  # the check-in month it is about (for the meeting: the month it reviews)
 
 
 @dataclass(frozen=True)
@@ -112,12 +114,21 @@ async def enqueue_reminders(
 ) -> int:
     """Write the due reminders into the outbox; return how many were added."""
     added = 0
+    now = clock.now()
     async with sessionmaker() as session:
         cells: dict[int, tuple[str, str | None]] = {}
         for due in await due_reminders(session, clock, tz, calendar, catalog):
             if due.unit_id not in cells:
                 cells[due.unit_id] = await _cell(session, catalog, due.unit_id)
             name, theme = cells[due.unit_id]
+            what = due.reminder
+            condition = (
+                conditions.meeting(due.member_id, what.today, texts.meeting_line(esc(name)), now)
+                if what.kind == reminders.MEETING_DAY
+                else conditions.checkin(
+                    what.kind, due.member_id, due.unit_id, what.month, what.deadline, now
+                )
+            )
             added += await outbox.enqueue(
                 session,
                 clock,
@@ -128,6 +139,7 @@ async def enqueue_reminders(
                 method="sendMessage",
                 payload=payload.send_message(due.chat_id, _screen(due, name, theme)),
                 due_at=due.due_at,
+                condition=condition,
             )
         await session.commit()
     return added
@@ -155,10 +167,10 @@ def _for_member(
             and (today > nudge_day or clock_time >= nudge.at)
         ):
             key = f"{reminders.NUDGE_KEY}:{member.id}:{month}"
-            found.append((key, Reminder(reminders.CHECKIN_NUDGE, win.deadline, today)))
+            found.append((key, Reminder(reminders.CHECKIN_NUDGE, win.deadline, today, month)))
         elif deadline.enabled and today == win.deadline and clock_time >= deadline.at:
             key = f"{reminders.DEADLINE_KEY}:{member.id}:{month}"
-            found.append((key, Reminder(reminders.CHECKIN_DEADLINE, win.deadline, today)))
+            found.append((key, Reminder(reminders.CHECKIN_DEADLINE, win.deadline, today, month)))
     meeting = settings[reminders.MEETING_DAY]
     # the month the meeting reviews
     cycle = checkin_windows.add_months(checkin_windows.month_key(today), -1)
@@ -169,7 +181,7 @@ def _for_member(
         and roster.asked(member.unit_id, member.id, cycle)
     ):
         key = f"{reminders.MEETING_KEY}:{member.id}:{cycle}"
-        found.append((key, Reminder(reminders.MEETING_DAY, win.deadline, today)))
+        found.append((key, Reminder(reminders.MEETING_DAY, win.deadline, today, cycle)))
     return found
 
 

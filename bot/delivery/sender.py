@@ -78,6 +78,9 @@ class Channel(Protocol):
 
 
 OnSent = Callable[[outbox.Claimed], Awaitable[None]]
+# Checks a fresh claim just before its sends (bot/delivery/recheck): returns the rows to send,
+# possibly re-rendered or merged, having dropped the rest. Commits what it changed.
+Recheck = Callable[[AsyncSession, list[outbox.Claimed]], Awaitable[list[outbox.Claimed]]]
 Sent = tuple[outbox.Claimed, outbox.Outcome, "Result | None"]  # a row, its outcome, the result
 
 
@@ -114,8 +117,10 @@ class Sender:
         in_flight: int = IN_FLIGHT,
         batch: int = 200,
         per_second: float | None = None,
+        recheck: Recheck | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
+        self.recheck = recheck
         self.clock = clock
         self.channel = channel
         self.limiter = limiter
@@ -152,6 +157,13 @@ class Sender:
     async def _claim(self, batch: _Batch) -> list[outbox.Claimed]:
         async with self.sessionmaker() as session:
             rows = await outbox.claim(session, self.clock, limit=self.batch)
+            # A claim whose every row was dropped is not the end of what is due.
+            while rows and self.recheck is not None:
+                kept = await self.recheck(session, rows)
+                if kept:
+                    rows = kept
+                    break
+                rows = await outbox.claim(session, self.clock, limit=self.batch)
         batch.lease(rows)
         return rows
 

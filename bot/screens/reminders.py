@@ -107,3 +107,8 @@ def meeting_today(cell_name: str, theme: str | None) -> Screen:
         t.meeting_today(esc(cell_name), esc(theme) if theme else None),
         column(Button(lesson_texts.MENU_LESSON, OpenLesson(""))),
     )
+
+
+def open_lesson(key: str) -> Screen:
+    """The button a merged morning message gives the day's lesson (its text is not in it)."""
+    return Screen("", column(Button(lesson_texts.MENU_LESSON, OpenLesson(key))))

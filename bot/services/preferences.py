@@ -1,4 +1,5 @@
-"""A member's reminder preferences: lesson time, quiet hours, a pause, and their time zone.
+"""A member's reminder preferences: lesson time, quiet hours, a pause, and their time zone;
+a change moves what is already queued for them (`retime`).
 
 Quiet hours hold back everything scheduled (lessons, nudges, announcements); a member's own
 direct answers are never held. A window may cross midnight (21:30–06:30, the default).
@@ -7,9 +8,10 @@ direct answers are never held. A window may cross midnight (21:30–06:30, the d
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -18,7 +20,7 @@ from bot.services import audit, quiet
 from bot.services.onboarding import parse_time
 from bot.services.quiet import Quiet, quiet_of
 from bot.textnorm import nfc
-from db.models import Member, MemberStatus
+from db.models import Member, MemberStatus, OutboxMessage, OutboxStatus
 
 PAUSE_DAYS = 7
 _RANGE_SPLIT = re.compile(r"\s*(?:-|–|—|>|\bđến\b|\bden\b|\btới\b|\btoi\b)\s*")
@@ -78,16 +80,20 @@ def paused(member: Member, now: datetime) -> bool:
     return member.paused_until is not None and member.paused_until > now
 
 
-async def set_lesson_time(session: AsyncSession, member: Member, value: time) -> None:
+async def set_lesson_time(
+    session: AsyncSession, clock: Clock, tz: tzinfo, member: Member, value: time
+) -> None:
     """Change the daily lesson time; a time inside the member's quiet hours is refused."""
     _require_active(member)
     if quiet_of(member).covers(value):
         raise InvalidInput(quiet.INSIDE)
     member.lesson_time = value
-    await session.commit()
+    await _retime(session, clock, tz, member)
 
 
-async def set_quiet(session: AsyncSession, member: Member, window: Quiet) -> None:
+async def set_quiet(
+    session: AsyncSession, clock: Clock, tz: tzinfo, member: Member, window: Quiet
+) -> None:
     """Change the quiet hours; a window that would hide the lesson time is refused."""
     _require_active(member)
     if window.start == window.end:
@@ -95,31 +101,92 @@ async def set_quiet(session: AsyncSession, member: Member, window: Quiet) -> Non
     if member.lesson_time is not None and window.covers(member.lesson_time):
         raise InvalidInput(quiet.HIDES_LESSON)
     member.quiet_start, member.quiet_end = window.start, window.end
-    await session.commit()
+    await _retime(session, clock, tz, member)
 
 
-async def set_zone(session: AsyncSession, member: Member, name: str | None) -> None:
+async def set_zone(
+    session: AsyncSession, clock: Clock, tz: tzinfo, member: Member, name: str | None
+) -> None:
+    """Change the member's zone (None: the bot's own)."""
     _require_active(member)
     member.timezone = name
-    await session.commit()
+    await _retime(session, clock, tz, member)
 
 
-async def pause(session: AsyncSession, clock: Clock, member: Member, days: int) -> datetime:
+async def pause(
+    session: AsyncSession, clock: Clock, tz: tzinfo, member: Member, days: int
+) -> datetime:
     """Hold every reminder for `days` days (the daily lesson included); return the end."""
     _require_active(member)
     if not 1 <= days <= 90:
         raise InvalidInput("pause out of range")
     member.paused_until = clock.now() + timedelta(days=days)
     audit.record(session, clock, "member.pause", actor_member_id=member.id, days=days)
-    await session.commit()
+    await _retime(session, clock, tz, member)
     return member.paused_until
 
 
-async def resume(session: AsyncSession, clock: Clock, member: Member) -> None:
+async def resume(session: AsyncSession, clock: Clock, tz: tzinfo, member: Member) -> None:
+    """End the pause now."""
     _require_active(member)
     member.paused_until = None
     audit.record(session, clock, "member.resume", actor_member_id=member.id)
+    await _retime(session, clock, tz, member)
+
+
+async def _retime(session: AsyncSession, clock: Clock, tz: tzinfo, member: Member) -> None:
+    """Move what is queued for the member to their new times, with the change. Commits."""
+    await retime(session, clock, member, tz)
     await session.commit()
+
+
+# Pending reminders follow a member's new times. A row is queued with the time its rule fell
+# due, held to the end of quiet hours; when the member changes their settings before it goes,
+# its due time is worked out again from the condition stored with it (bot/delivery/conditions:
+# `kind`, `at`, `day`): a lesson from the new lesson time on its day, anything else from when
+# it fell due; then past a pause and out of the new quiet hours, in the member's zone now. Rows
+# a sender has already claimed are left to it (they go within seconds, checked just before).
+LESSON, MERGED = "lesson", "merged"  # condition kinds, as bot/delivery/conditions names them
+
+
+async def retime(session: AsyncSession, clock: Clock, member: Member, tz: tzinfo) -> int:
+    """Move the member's pending, unclaimed rows to their times under the current settings;
+    return how many moved. Does not commit."""
+    now = clock.now()
+    rows = await session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.member_id == member.id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.claimed_at.is_(None),
+            OutboxMessage.condition.is_not(None),
+        )
+    )
+    local_zone = zone_of(member, tz)
+    quiet = quiet_of(member)
+    moved = 0
+    for row in rows:
+        assert row.condition is not None
+        start = max(_natural(row.condition, member, local_zone), now)
+        if member.paused_until is not None and member.paused_until > start:
+            start = member.paused_until
+        due = quiet.next_allowed(start.astimezone(local_zone)).astimezone(UTC)
+        if due != row.due_at:
+            row.due_at = due
+            moved += 1
+    return moved
+
+
+def _natural(condition: dict[str, object], member: Member, local_zone: tzinfo) -> datetime:
+    """When the row would be due with no quiet hours and no pause."""
+    item = condition
+    if condition.get("kind") == MERGED:
+        items = condition.get("items")
+        item = items[0] if isinstance(items, list) and items else {}
+    if item.get("kind") == LESSON and member.lesson_time is not None:
+        day = date.fromisoformat(str(item["day"]))
+        return datetime.combine(day, member.lesson_time, local_zone)
+    at = item.get("at")
+    return datetime.fromisoformat(at) if isinstance(at, str) else datetime.min.replace(tzinfo=UTC)
 
 
 def _require_active(member: Member) -> None:

@@ -102,3 +102,46 @@ def deadline_today(deadline: date) -> str:
 def meeting_today(cell_name: str, theme: str | None) -> str:
     line = f"\nChuyên đề năm: <b>{theme}</b>." if theme else ""
     return f"🗓 Hôm nay {cell_name} sinh hoạt định kỳ. Đồng chí nhớ tham dự.{line}"
+
+
+# What piled up during quiet hours, sent as one message: a title and a line an item.
+def pile_title(count: int) -> str:
+    return f"🔔 Đồng chí có {count} việc cần lưu ý:"
+
+
+def pile(title: str, lines: list[str]) -> str:
+    return title + "\n" + "\n".join(f"• {line}" for line in lines)
+
+
+def lesson_line(title: str) -> str:
+    return f"Bài học hôm nay: <b>{title}</b>."
+
+
+def open_line(deadline: date) -> str:
+    return f"Đã mở đợt tự soi, tự sửa tháng này; hạn nộp {deadline:%d/%m}."
+
+
+def nudge_line(deadline: date, days_left: int) -> str:
+    return f"Còn {days_left} ngày nữa là hạn nộp bản tự soi, tự sửa ({deadline:%d/%m})."
+
+
+def deadline_line(deadline: date) -> str:
+    return f"Hôm nay ({deadline:%d/%m}) là hạn cuối nộp bản tự soi, tự sửa."
+
+
+def meeting_line(cell_name: str) -> str:
+    return f"Hôm nay {cell_name} sinh hoạt định kỳ."
+
+
+def pledge_submitted_line(name: str, year: int) -> str:
+    return f"Đồng chí {name} đã gửi bản cam kết năm {year}, chờ duyệt."
+
+
+def pledge_decided_line(year: int, approved: bool) -> str:
+    if approved:
+        return f"Bản cam kết năm {year} của đồng chí đã được duyệt."
+    return f"Bản cam kết năm {year} của đồng chí được trả lại để sửa."
+
+
+def comment_line(month: str) -> str:
+    return f"Bí thư đã góp ý bản tự soi, tự sửa tháng {month[5:]}/{month[:4]}."

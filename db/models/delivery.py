@@ -24,6 +24,7 @@ class OutboxStatus(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"
     UNKNOWN = "unknown"  # the request may have reached the channel: never re-sent blindly
+    DROPPED = "dropped"  # no longer true when its turn came (see `reason`): never sent
 
 
 def _enum(cls: type[enum.StrEnum]) -> Enum:
@@ -72,6 +73,10 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # What must still hold when the row is sent (a reminder's kind, member, period), checked
+    # and re-rendered just before the send (bot/delivery/recheck); None: sent as written.
+    condition: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(String(80))  # why it was DROPPED
 
 
 class ConversationState(Base):

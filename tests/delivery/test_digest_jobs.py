@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery import digest_jobs
+from bot.delivery import digest_jobs, outbox
+from bot.delivery.recheck import Recheck
 from bot.services import digest_settings
 from db.models import Member, OutboxMessage
 from tests import digest_seed
@@ -21,6 +22,15 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 async def _rows(session: AsyncSession) -> list[OutboxMessage]:
     query = select(OutboxMessage).order_by(OutboxMessage.id)
     return list(await session.scalars(query.execution_options(populate_existing=True)))
+
+
+async def _send_turn(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> list[outbox.Claimed]:
+    """What the sender does with a claim just before sending it: the digests are built now."""
+    async with sessionmaker() as session:
+        rows = await outbox.claim(session, clock)
+        return await Recheck(clock, TZ)(session, rows)
 
 
 async def test_the_monthly_digest_goes_to_each_secretary_two_days_before_the_meeting(
@@ -39,10 +49,15 @@ async def test_the_monthly_digest_goes_to_each_secretary_two_days_before_the_mee
     clock.set(digest_seed.DIGEST_DAY - timedelta(hours=1))  # 3 December, 07:00: too early
     assert await digest_jobs.enqueue_digests(sessionmaker, clock, TZ) == 0
     clock.set(digest_seed.DIGEST_DAY)
-    assert await digest_jobs.enqueue_digests(sessionmaker, clock, TZ) == 4  # chart + text each
+    assert await digest_jobs.enqueue_digests(sessionmaker, clock, TZ) == 2  # one a cell
     assert await digest_jobs.enqueue_digests(sessionmaker, clock, TZ) == 0  # never twice
-    clock.move(days=1)
+    queued = await _rows(session)
+    assert all("text" not in r.payload for r in queued)  # what to compute, not what it was
+    assert {r.condition["period"] for r in queued if r.condition} == {"month"}
+    clock.move(days=1)  # the sender was down: the digest goes the next morning
     assert await digest_jobs.enqueue_digests(sessionmaker, clock, TZ) == 0
+    sent = await _send_turn(sessionmaker, clock)
+    assert len(sent) == 2 and all("04/12" in r.payload["text"] for r in sent)  # built today
     rows = await _rows(session)
     assert {(r.key, r.chat_id) for r in rows} == {
         (f"digest:{cast.chi_bo_1.id}:2026-11:chart", 101),
@@ -78,4 +93,9 @@ async def test_quiet_hours_hold_the_digest_and_the_weekly_one_follows_its_day(
     (row,) = await _rows(session)
     assert row.key == f"digest-week:{cast.chi_bo_1.id}:2026-W48"
     assert row.due_at == datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # 09:00, after quiet hours
-    assert row.payload["text"].count("\n") == 3
+    assert await _send_turn(sessionmaker, clock) == []  # not due yet
+    clock.move(hours=1)
+    (sent,) = await _send_turn(sessionmaker, clock)
+    assert sent.payload["text"].count("\n") == 3
+    (row,) = await _rows(session)
+    assert row.payload == sent.payload  # stored: a retry sends the same

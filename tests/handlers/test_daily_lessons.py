@@ -87,7 +87,7 @@ async def test_a_paused_member_gets_no_lesson_until_the_pause_ends(
     clock.set(at(9, 0))
     binh = await session.get(Member, cast.binh.id)
     assert binh is not None
-    await preferences.pause(session, clock, binh, 7)
+    await preferences.pause(session, clock, ZoneInfo("Asia/Ho_Chi_Minh"), binh, 7)
     for day in range(23, 30):
         clock.set(at(20, 0, day=day))
         await app.tick()
@@ -103,7 +103,9 @@ async def test_a_member_in_another_time_zone_gets_the_lesson_at_their_own_20_00(
 ) -> None:
     binh = await session.get(Member, cast.binh.id)
     assert binh is not None
-    await preferences.set_zone(session, binh, preferences.parse_zone("Europe/Berlin"))
+    await preferences.set_zone(
+        session, clock, ZoneInfo("Asia/Ho_Chi_Minh"), binh, preferences.parse_zone("Europe/Berlin")
+    )
     clock.set(at(20, 0))  # 14:00 in Berlin
     await app.tick()
     assert lessons_to(server, 103) == []

@@ -1,0 +1,310 @@
+"""Reminders re-checked just before they are sent, and what piled up merged into one message.
+
+A reminder is queued when its rule falls due, but may wait hours (quiet hours, a pause, a
+busy sender): by then the member may have sent the check-in, read the lesson, left the cell or
+blocked the bot. The sender hands each fresh claim here (Sender's `recheck`): each row's
+condition (bot/delivery/conditions) is checked against what is true now, a few queries a claim
+whatever its size; a row no longer true is DROPPED with its reason. Dates are rendered now, in
+the member's zone ("còn N ngày" counts from the day it arrives). Several rows of one member
+in one claim that waited (what quiet hours held back until the morning) go as one message, a
+line an item; what goes on time goes as it was written.
+Digests are rendered here too, from the numbers as they are when sent (digest_jobs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.delivery import conditions, digest_jobs, outbox, payload
+from bot.delivery.conditions import Condition
+from bot.delivery.outbox import Claimed
+from bot.screens import reminders as screens
+from bot.services import reminders
+from bot.services.lessons import lesson_key
+from bot.services.preferences import zone
+from bot.texts import reminders as t
+from db.models import (
+    ChannelIdentity,
+    Checkin,
+    Exemption,
+    LessonRead,
+    Member,
+    MemberStatus,
+    SkippedMonth,
+)
+
+MEETING_GRACE = time(12, 0)  # a meeting-day reminder after noon would come too late
+# The order of the lines of a merged message, most pressing first; its buttons follow it.
+PRIORITY = (
+    reminders.CHECKIN_DEADLINE,
+    reminders.CHECKIN_NUDGE,
+    reminders.CHECKIN_OPEN,
+    reminders.MEETING_DAY,
+    conditions.LESSON,
+    conditions.NOTICE,
+)
+MAX_BUTTON_ROWS = 4
+HELD = timedelta(minutes=5)  # due this long before it went: it waited, and is gathered
+
+
+@dataclass
+class _Facts:
+    """What is true now about the members of one claim."""
+
+    members: dict[int, tuple[MemberStatus, datetime | None, str | None, int]]
+    blocked: set[tuple[str, int]]
+    submitted: set[tuple[int, str]]
+    read_on: set[tuple[int, date]]
+    read: set[tuple[int, str]]
+    excused: set[tuple[int, str]]  # (member, month): exempt, or a skipped month of the cell
+
+
+class Recheck:
+    """The sender's check of a claim (see the module's docstring)."""
+
+    def __init__(self, clock: Clock, tz: tzinfo) -> None:
+        self.clock = clock
+        self.tz = tz
+
+    async def __call__(self, session: AsyncSession, rows: list[outbox.Claimed]) -> list[Claimed]:
+        if not any(row.condition for row in rows):
+            return rows
+        facts = await _load(session, [row for row in rows if row.condition])
+        now = self.clock.now()
+        dropped: list[tuple[Claimed, str]] = []
+        kept: list[Claimed] = []
+        first_of: dict[int, int] = {}  # member → index in kept of their first reminder row
+        pile: dict[int, list[tuple[Condition, dict[str, Any]]]] = {}
+        digests: list[Claimed] = []
+        for row in rows:
+            if not row.condition:
+                kept.append(row)
+                continue
+            alive: list[tuple[Condition, dict[str, Any]]] = []
+            reason = ""
+            for item in conditions.items(row.condition):
+                why = self._reason(item, row, facts, now)
+                if why:
+                    reason = reason or why
+                else:
+                    alive.append((item, item.get("payload", row.payload)))
+            if not alive:
+                dropped.append((row, reason))
+            elif row.condition.get("kind") == conditions.DIGEST:
+                digests.append(row)
+            elif not all(_held(item, now) for item, _ in alive):
+                pile[len(kept)] = alive  # on time: a message of its own
+                kept.append(row)
+            elif row.member_id in first_of:
+                pile[first_of[row.member_id]].extend(alive)
+                dropped.append((row, "merged"))
+            else:
+                first_of[row.member_id or 0] = len(kept)
+                pile[len(kept)] = alive
+                kept.append(row)
+        rewritten: list[Claimed] = []
+        for index, alive in pile.items():
+            row = kept[index]
+            new = self._render(row, alive, facts, now)
+            if new.payload != row.payload or new.condition != row.condition:
+                rewritten.append(new)
+            kept[index] = new
+        made, gone = await digest_jobs.render_at_send(session, self.clock, self.tz, digests)
+        kept += made
+        rewritten += made
+        dropped += gone
+        await outbox.drop(session, dropped)
+        for row in rewritten:
+            await outbox.rewrite(session, row)
+        await session.commit()
+        return kept
+
+    def _local(self, member: int, facts: _Facts, now: datetime) -> datetime:
+        return now.astimezone(zone(facts.members[member][2], self.tz))
+
+    def _reason(self, item: Condition, row: Claimed, facts: _Facts, now: datetime) -> str:
+        """Why the item is no longer true ("" while it is)."""
+        kind, member = item.get("kind"), int(item.get("member", 0))
+        known = facts.members.get(member)
+        if known is None or known[0] is not MemberStatus.ACTIVE:
+            return "member inactive"
+        if (row.channel, row.chat_id) in facts.blocked:
+            return "identity blocked"
+        if kind in conditions.PAUSABLE and known[1] is not None and known[1] > now:
+            return "paused"
+        local = self._local(member, facts, now)
+        today = local.date()
+        if kind == conditions.LESSON:
+            if today.isoformat() != item["day"]:
+                return "lesson of another day"
+            if (member, today) in facts.read_on or (member, item["lesson"]) in facts.read:
+                return "read today"
+        elif kind in conditions.CHECKIN_KINDS:
+            if (member, item["month"]) in facts.submitted:
+                return "already submitted"
+            if (member, item["month"]) in facts.excused:
+                return "exempt"
+            if today > date.fromisoformat(item["deadline"]):
+                return "window closed"
+        elif kind == reminders.MEETING_DAY and (
+            today.isoformat() != item["day"] or local.time().replace(tzinfo=None) >= MEETING_GRACE
+        ):
+            return "meeting passed"
+        return ""
+
+    def _render(
+        self,
+        row: Claimed,
+        alive: list[tuple[Condition, dict[str, Any]]],
+        facts: _Facts,
+        now: datetime,
+    ) -> Claimed:
+        """The row with what it says now: its one item re-dated, or every item a line."""
+        today = self._local(int(alive[0][0]["member"]), facts, now).date()
+        fresh = [(item, _dated(item, sent, row.chat_id, today)) for item, sent in alive]
+        if len(fresh) == 1:
+            item, sent = fresh[0]
+            return replace(row, payload=sent, condition=_bare(item))
+        fresh.sort(key=lambda pair: _rank(pair[0]))
+        lines: list[str] = []
+        buttons: list[list[dict[str, Any]]] = []
+        for item, sent in fresh:
+            line = _line(item, today)
+            if line in lines:  # a nudge held into the deadline day says what the deadline says
+                continue
+            lines.append(line)
+            if item.get("kind") == conditions.LESSON:  # its text is not in the message
+                sent = payload.send_message(
+                    row.chat_id, screens.open_lesson(lesson_key(item["lesson"]))
+                )
+            for button_row in sent.get("reply_markup", {}).get("inline_keyboard", [])[:1]:
+                if button_row not in buttons and len(buttons) < MAX_BUTTON_ROWS:
+                    buttons.append(button_row)
+        merged: dict[str, Any] = {
+            "chat_id": row.chat_id,
+            "text": t.pile(t.pile_title(len(lines)), lines),
+            "parse_mode": "HTML",
+        }
+        if buttons:
+            merged["reply_markup"] = {"inline_keyboard": buttons}
+        items = [{**_bare(item), "payload": sent} for item, sent in fresh]
+        condition = {"kind": conditions.MERGED, "member": row.member_id, "items": items}
+        return replace(row, payload=merged, condition=condition)
+
+
+def _held(item: Condition, now: datetime) -> bool:
+    """Whether the item waited (quiet hours, a pause, a bot that was down) rather than
+    going when it fell due: what waited is gathered into one message."""
+    at = item.get("at")
+    return isinstance(at, str) and datetime.fromisoformat(at) <= now - HELD
+
+
+def _bare(item: Condition) -> Condition:
+    return {k: v for k, v in item.items() if k != "payload"}
+
+
+def _rank(item: Condition) -> int:
+    kind = item.get("kind")
+    return PRIORITY.index(kind) if kind in PRIORITY else len(PRIORITY)
+
+
+def _dated(item: Condition, sent: dict[str, Any], chat_id: int, today: date) -> dict[str, Any]:
+    """A nudge counts its days from the day it arrives; on the deadline it says so."""
+    if item.get("kind") not in (reminders.CHECKIN_NUDGE, reminders.CHECKIN_DEADLINE):
+        return sent
+    deadline = date.fromisoformat(item["deadline"])
+    left = (deadline - today).days
+    screen = screens.nudge(deadline, left) if left > 0 else screens.deadline_today(deadline)
+    return payload.send_message(chat_id, screen)
+
+
+def _line(item: Condition, today: date) -> str:
+    kind = item.get("kind")
+    if kind in (reminders.CHECKIN_NUDGE, reminders.CHECKIN_DEADLINE, reminders.CHECKIN_OPEN):
+        deadline = date.fromisoformat(item["deadline"])
+        if kind == reminders.CHECKIN_OPEN:
+            return t.open_line(deadline)
+        left = (deadline - today).days
+        return t.nudge_line(deadline, left) if left > 0 else t.deadline_line(deadline)
+    return str(item.get("line", ""))
+
+
+async def _load(session: AsyncSession, rows: list[Claimed]) -> _Facts:
+    """A few queries for the whole claim, not one a row."""
+    items = [item for row in rows if row.condition for item in conditions.items(row.condition)]
+    ids = sorted({int(item.get("member", 0)) for item in items})
+    members = {
+        m_id: (status, paused, tz_name, unit)
+        for m_id, status, paused, tz_name, unit in await session.execute(
+            select(
+                Member.id, Member.status, Member.paused_until, Member.timezone, Member.unit_id
+            ).where(Member.id.in_(ids))
+        )
+    }
+    blocked: set[tuple[str, int]] = set(
+        (
+            await session.execute(
+                select(ChannelIdentity.channel, ChannelIdentity.chat_id).where(
+                    ChannelIdentity.member_id.in_(ids), ChannelIdentity.blocked_at.is_not(None)
+                )
+            )
+        ).all()
+    )
+    months = sorted({str(i["month"]) for i in items if i.get("kind") in conditions.CHECKIN_KINDS})
+    facts = _Facts(members, blocked, set(), set(), set(), set())
+    if months:
+        facts.submitted = set(
+            (
+                await session.execute(
+                    select(Checkin.member_id, Checkin.month).where(
+                        Checkin.member_id.in_(ids), Checkin.month.in_(months)
+                    )
+                )
+            ).all()
+        )
+        facts.excused = await _excused(session, members, months)
+    lessons = [i for i in items if i.get("kind") == conditions.LESSON]
+    if lessons:
+        # Reads since the day before the earliest lesson's day (zones differ), or of these
+        # lessons: not a member's whole history.
+        since = min(date.fromisoformat(i["day"]) for i in lessons) - timedelta(days=1)
+        reads = await session.execute(
+            select(LessonRead.member_id, LessonRead.lesson_id, LessonRead.read_on).where(
+                LessonRead.member_id.in_(ids),
+                or_(
+                    LessonRead.read_on >= since,
+                    LessonRead.lesson_id.in_({str(i["lesson"]) for i in lessons}),
+                ),
+            )
+        )
+        for m_id, lesson_id, read_on in reads.all():
+            facts.read.add((m_id, lesson_id))
+            facts.read_on.add((m_id, read_on))
+    return facts
+
+
+async def _excused(
+    session: AsyncSession,
+    members: dict[int, tuple[MemberStatus, datetime | None, str | None, int]],
+    months: list[str],
+) -> set[tuple[int, str]]:
+    excused: set[tuple[int, str]] = set()
+    exemptions = await session.execute(
+        select(Exemption.member_id, Exemption.from_month, Exemption.to_month).where(
+            Exemption.member_id.in_(list(members)), Exemption.ended_at.is_(None)
+        )
+    )
+    for member_id, start, end in exemptions.all():
+        excused.update((member_id, m) for m in months if start <= m <= end)
+    skipped = await session.execute(
+        select(SkippedMonth.unit_id, SkippedMonth.month).where(SkippedMonth.month.in_(months))
+    )
+    for unit_id, month in skipped.all():
+        excused.update((m_id, month) for m_id, known in members.items() if known[3] == unit_id)
+    return excused
