@@ -305,7 +305,7 @@ def inbox_status() -> None:
 
 @outbox_app.command("status")
 def outbox_status() -> None:
-    """Print pending / sending / sent / failed / unknown counts and the oldest due row's age."""
+    """Print the counts by status (dropped ones by reason) and the oldest due row's age."""
     from bot.clock import SystemClock
     from bot.delivery import outbox
 
@@ -318,6 +318,8 @@ def outbox_status() -> None:
     counts = asyncio.run(go())
     for status, count in counts.by_status.items():
         typer.echo(f"{status}: {count}")
+    for reason, count in sorted(counts.dropped_by_reason.items()):
+        typer.echo(f"  dropped, {reason}: {count}")
     if counts.oldest_pending is None:
         typer.echo("oldest pending: none")
     else:

@@ -3,12 +3,13 @@
 Kinds and keys are shared with bot/services/retiming (which moves pending rows when a member
 changes their times) and bot/delivery/recheck (which checks them just before the send):
 `kind`, `member`, `at` (ISO UTC: when the rule fell due, before quiet hours held it), and
-per kind `day` (local date), `month`, `unit`, `deadline`, `lesson`, `line`, `period`, `key`.
+per kind `day` (local date), `time` (the lesson time it was queued for), `month`, `unit`,
+`deadline`, `lesson`, `line`, `period`, `key`.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from bot.services import reminders
@@ -26,11 +27,14 @@ PAUSABLE = CHECKIN_KINDS | {LESSON, reminders.MEETING_DAY}
 Condition = dict[str, Any]
 
 
-def lesson(member_id: int, day: date, lesson_id: str, line: str, at: datetime) -> Condition:
+def lesson(
+    member_id: int, day: date, lesson_time: time, lesson_id: str, line: str, at: datetime
+) -> Condition:
     return {
         "kind": LESSON,
         "member": member_id,
         "day": day.isoformat(),
+        "time": lesson_time.isoformat("minutes"),  # the lesson time it was queued for
         "lesson": lesson_id,
         "line": line,
         "at": at.isoformat(),

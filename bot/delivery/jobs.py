@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import time, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -57,6 +57,7 @@ async def enqueue_daily_lessons(
                 condition=conditions.lesson(
                     due.member.id,
                     day,
+                    due.member.lesson_time or time(0),
                     view.lesson.id,
                     texts.lesson_line(esc(view.lesson.title)),
                     clock.now(),

@@ -166,7 +166,7 @@ async def retime(session: AsyncSession, clock: Clock, member: Member, tz: tzinfo
     moved = 0
     for row in rows:
         assert row.condition is not None
-        start = max(_natural(row.condition, member, local_zone), now)
+        start = max(_natural(row, member, local_zone), now)
         if member.paused_until is not None and member.paused_until > start:
             start = member.paused_until
         due = quiet.next_allowed(start.astimezone(local_zone)).astimezone(UTC)
@@ -176,17 +176,27 @@ async def retime(session: AsyncSession, clock: Clock, member: Member, tz: tzinfo
     return moved
 
 
-def _natural(condition: dict[str, object], member: Member, local_zone: tzinfo) -> datetime:
-    """When the row would be due with no quiet hours and no pause."""
+def _natural(row: OutboxMessage, member: Member, local_zone: tzinfo) -> datetime:
+    """When the row would be due with no quiet hours and no pause: when its rule fell due,
+    or for a lesson whose member chose another time, that time on its day."""
+    condition = row.condition or {}
     item = condition
     if condition.get("kind") == MERGED:
         items = condition.get("items")
         item = items[0] if isinstance(items, list) and items else {}
-    if item.get("kind") == LESSON and member.lesson_time is not None:
-        day = date.fromisoformat(str(item["day"]))
-        return datetime.combine(day, member.lesson_time, local_zone)
-    at = item.get("at")
-    return datetime.fromisoformat(at) if isinstance(at, str) else datetime.min.replace(tzinfo=UTC)
+    chosen = member.lesson_time.isoformat("minutes") if member.lesson_time else None
+    if item.get("kind") == LESSON and chosen is not None and item.get("time") != chosen:
+        assert member.lesson_time is not None
+        natural = datetime.combine(date.fromisoformat(str(item["day"])), member.lesson_time)
+        natural = natural.replace(tzinfo=local_zone)
+        if item is condition:  # later changes start from the new time
+            at = natural.astimezone(UTC).isoformat()
+            row.condition = {**condition, "time": chosen, "at": at}
+        return natural
+    fell_due = item.get("at")
+    if isinstance(fell_due, str):
+        return datetime.fromisoformat(fell_due)
+    return datetime.min.replace(tzinfo=UTC)
 
 
 def _require_active(member: Member) -> None:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from bot.catalog import CONTENT, load_catalog
@@ -18,7 +18,7 @@ from bot.clock import SystemClock
 from bot.delivery import outbox
 from bot.services import invites
 from db import create_engine, create_sessionmaker
-from db.models import Invite, Role, Unit, UnitKind
+from db.models import Invite, OutboxMessage, OutboxStatus, Role, Unit, UnitKind
 
 runner = CliRunner()
 
@@ -151,6 +151,22 @@ def test_outbox_status_prints_every_status_and_the_oldest_pending_age(
                 payload={"chat_id": 1, "text": "x"},
                 due_at=clock.now() - timedelta(minutes=2),
             )
+            await outbox.enqueue(
+                session,
+                clock,
+                key="test:2",
+                channel="telegram",
+                chat_id=1,
+                member_id=None,
+                method="sendMessage",
+                payload={"chat_id": 1, "text": "y"},
+                due_at=clock.now() + timedelta(hours=1),
+            )
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.key == "test:2")
+                .values(status=OutboxStatus.DROPPED, reason="already submitted")
+            )
             await session.commit()
         await engine.dispose()
 
@@ -160,6 +176,14 @@ def test_outbox_status_prints_every_status_and_the_oldest_pending_age(
     asyncio.run(add_overdue_row())
     status = runner.invoke(app, ["outbox", "status"])
     lines = status.output.splitlines()
-    assert lines[:5] == ["pending: 1", "sending: 0", "sent: 0", "failed: 0", "unknown: 0"]
-    age = re.fullmatch(r"oldest pending: (\d+) s", lines[5])
+    assert lines[:7] == [
+        "pending: 1",
+        "sending: 0",
+        "sent: 0",
+        "failed: 0",
+        "unknown: 0",
+        "dropped: 1",
+        "  dropped, already submitted: 1",
+    ]
+    age = re.fullmatch(r"oldest pending: (\d+) s", lines[7])
     assert age is not None and 115 <= int(age.group(1)) <= 200

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.catalog import load_catalog
+from bot.delivery import jobs
 from bot.screens.settings import Pause, SetLessonTime
 from bot.texts import common
 from bot.texts import settings as t
-from db.models import AuditEntry, Member
+from db.models import AuditEntry, Member, OutboxMessage
 from tests.conftest import Cast
 from tests.fakes.clock import FakeClock
 from tests.pilot import PilotFactory, plain
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 async def member(session: AsyncSession, member_id: int) -> Member:
@@ -131,3 +136,23 @@ async def test_forged_settings_buttons_change_nothing(
     saved = await member(session, cast.an.id)
     assert saved.lesson_time == time(20, 0) and saved.paused_until is None
     assert [a.text for a in an.server.callback_answers()][-2:] == [common.button_expired()] * 2
+
+
+async def test_a_lesson_held_by_quiet_hours_moves_when_the_member_shortens_them(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    cast: Cast,
+    pilot_for: PilotFactory,
+) -> None:
+    clock.set(datetime(2026, 11, 23, 23, 0, tzinfo=HCM))  # after 20:00, inside 21:30–06:30
+    await jobs.enqueue_daily_lessons(sessionmaker, clock, HCM, load_catalog())
+    key = f"lesson:{cast.binh.id}:2026-11-24"
+    due = select(OutboxMessage.due_at).where(OutboxMessage.key == key)
+    assert await session.scalar(due) == datetime(2026, 11, 24, 6, 30, tzinfo=HCM)
+    binh = pilot_for(103)
+    await binh.send("cai dat nhac nho")
+    await binh.press(t.QUIET)
+    await binh.send("23h30 – 5h")  # 23:00 is no longer quiet: the lesson goes now
+    session.expire_all()
+    assert await session.scalar(due) == clock.now()
