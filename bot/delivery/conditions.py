@@ -18,8 +18,9 @@ LESSON = "lesson"
 NOTICE = "notice"  # something someone else did: true until the member leaves or blocks
 DIGEST = "digest"  # rendered when sent, from the numbers as they are then
 MERGED = "merged"  # several items of one member, each with its own payload
+SECRETARY_NUDGE = "secretary_nudge"  # "Nhắc người chưa nộp": may go after the deadline too
 CHECKIN_KINDS = frozenset(
-    {reminders.CHECKIN_OPEN, reminders.CHECKIN_NUDGE, reminders.CHECKIN_DEADLINE}
+    {reminders.CHECKIN_OPEN, reminders.CHECKIN_NUDGE, reminders.CHECKIN_DEADLINE, SECRETARY_NUDGE}
 )
 # Reminders a pause holds back; notices and digests are not reminders.
 PAUSABLE = CHECKIN_KINDS | {LESSON, reminders.MEETING_DAY}

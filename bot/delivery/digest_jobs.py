@@ -271,6 +271,14 @@ async def nudge_missing(
             method="sendMessage",
             payload=payload.send_message(identity.chat_id, screen),
             due_at=_due(member, clock.now(), tz),
+            condition=conditions.checkin(
+                conditions.SECRETARY_NUDGE,
+                member.id,
+                unit_id,
+                month,
+                cell.window.deadline,
+                clock.now(),
+            ),
         )
     audit.record(
         session, clock, "digest.nudge", actor_member_id=secretary.id, unit_id=unit_id, added=added

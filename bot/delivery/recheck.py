@@ -13,36 +13,30 @@ Digests are rendered here too, from the numbers as they are when sent (digest_jo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, tzinfo
+from dataclasses import replace
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.delivery import conditions, digest_jobs, outbox, payload
 from bot.delivery.conditions import Condition
 from bot.delivery.outbox import Claimed
+from bot.delivery.recheck_facts import Facts, load_facts
+from bot.delivery.reminder_jobs import MEETING_GRACE
+from bot.screens import digest as digest_screens
 from bot.screens import reminders as screens
 from bot.services import reminders
 from bot.services.lessons import lesson_key
 from bot.services.preferences import zone
 from bot.texts import reminders as t
-from db.models import (
-    ChannelIdentity,
-    Checkin,
-    Exemption,
-    LessonRead,
-    Member,
-    MemberStatus,
-    SkippedMonth,
-)
+from db.models import MemberStatus
 
-MEETING_GRACE = time(12, 0)  # a meeting-day reminder after noon would come too late
 # The order of the lines of a merged message, most pressing first; its buttons follow it.
 PRIORITY = (
     reminders.CHECKIN_DEADLINE,
+    conditions.SECRETARY_NUDGE,
     reminders.CHECKIN_NUDGE,
     reminders.CHECKIN_OPEN,
     reminders.MEETING_DAY,
@@ -53,18 +47,6 @@ MAX_BUTTON_ROWS = 4
 HELD = timedelta(minutes=5)  # due this long before it went: it waited, and is gathered
 
 
-@dataclass
-class _Facts:
-    """What is true now about the members of one claim."""
-
-    members: dict[int, tuple[MemberStatus, datetime | None, str | None, int]]
-    blocked: set[tuple[str, int]]
-    submitted: set[tuple[int, str]]
-    read_on: set[tuple[int, date]]
-    read: set[tuple[int, str]]
-    excused: set[tuple[int, str]]  # (member, month): exempt, or a skipped month of the cell
-
-
 class Recheck:
     """The sender's check of a claim (see the module's docstring)."""
 
@@ -72,10 +54,10 @@ class Recheck:
         self.clock = clock
         self.tz = tz
 
-    async def __call__(self, session: AsyncSession, rows: list[outbox.Claimed]) -> list[Claimed]:
+    async def __call__(self, session: AsyncSession, rows: list[Claimed]) -> list[Claimed]:
         if not any(row.condition for row in rows):
             return rows
-        facts = await _load(session, [row for row in rows if row.condition])
+        facts = await load_facts(session, [row for row in rows if row.condition])
         now = self.clock.now()
         dropped: list[tuple[Claimed, str]] = []
         kept: list[Claimed] = []
@@ -125,10 +107,10 @@ class Recheck:
         await session.commit()
         return kept
 
-    def _local(self, member: int, facts: _Facts, now: datetime) -> datetime:
+    def _local(self, member: int, facts: Facts, now: datetime) -> datetime:
         return now.astimezone(zone(facts.members[member][2], self.tz))
 
-    def _reason(self, item: Condition, row: Claimed, facts: _Facts, now: datetime) -> str:
+    def _reason(self, item: Condition, row: Claimed, facts: Facts, now: datetime) -> str:
         """Why the item is no longer true ("" while it is)."""
         kind, member = item.get("kind"), int(item.get("member", 0))
         known = facts.members.get(member)
@@ -150,7 +132,7 @@ class Recheck:
                 return "already submitted"
             if (member, item["month"]) in facts.excused:
                 return "exempt"
-            if today > date.fromisoformat(item["deadline"]):
+            if kind != conditions.SECRETARY_NUDGE and today > date.fromisoformat(item["deadline"]):
                 return "window closed"
         elif kind == reminders.MEETING_DAY and (
             today.isoformat() != item["day"] or local.time().replace(tzinfo=None) >= MEETING_GRACE
@@ -162,7 +144,7 @@ class Recheck:
         self,
         row: Claimed,
         alive: list[tuple[Condition, dict[str, Any]]],
-        facts: _Facts,
+        facts: Facts,
         now: datetime,
     ) -> Claimed:
         """The row with what it says now: its one item re-dated, or every item a line."""
@@ -216,7 +198,12 @@ def _rank(item: Condition) -> int:
 
 def _dated(item: Condition, sent: dict[str, Any], chat_id: int, today: date) -> dict[str, Any]:
     """A nudge counts its days from the day it arrives; on the deadline it says so."""
-    if item.get("kind") not in (reminders.CHECKIN_NUDGE, reminders.CHECKIN_DEADLINE):
+    kind = item.get("kind")
+    if kind == conditions.SECRETARY_NUDGE:
+        return payload.send_message(
+            chat_id, digest_screens.nudge(date.fromisoformat(item["deadline"]), today)
+        )
+    if kind not in (reminders.CHECKIN_NUDGE, reminders.CHECKIN_DEADLINE):
         return sent
     deadline = date.fromisoformat(item["deadline"])
     left = (deadline - today).days
@@ -226,85 +213,12 @@ def _dated(item: Condition, sent: dict[str, Any], chat_id: int, today: date) -> 
 
 def _line(item: Condition, today: date) -> str:
     kind = item.get("kind")
-    if kind in (reminders.CHECKIN_NUDGE, reminders.CHECKIN_DEADLINE, reminders.CHECKIN_OPEN):
+    if kind in conditions.CHECKIN_KINDS:
         deadline = date.fromisoformat(item["deadline"])
+        left = (deadline - today).days
         if kind == reminders.CHECKIN_OPEN:
             return t.open_line(deadline)
-        left = (deadline - today).days
+        if left < 0:
+            return t.overdue_line(deadline)
         return t.nudge_line(deadline, left) if left > 0 else t.deadline_line(deadline)
     return str(item.get("line", ""))
-
-
-async def _load(session: AsyncSession, rows: list[Claimed]) -> _Facts:
-    """A few queries for the whole claim, not one a row."""
-    items = [item for row in rows if row.condition for item in conditions.items(row.condition)]
-    ids = sorted({int(item.get("member", 0)) for item in items})
-    members = {
-        m_id: (status, paused, tz_name, unit)
-        for m_id, status, paused, tz_name, unit in await session.execute(
-            select(
-                Member.id, Member.status, Member.paused_until, Member.timezone, Member.unit_id
-            ).where(Member.id.in_(ids))
-        )
-    }
-    blocked: set[tuple[str, int]] = set(
-        (
-            await session.execute(
-                select(ChannelIdentity.channel, ChannelIdentity.chat_id).where(
-                    ChannelIdentity.member_id.in_(ids), ChannelIdentity.blocked_at.is_not(None)
-                )
-            )
-        ).all()
-    )
-    months = sorted({str(i["month"]) for i in items if i.get("kind") in conditions.CHECKIN_KINDS})
-    facts = _Facts(members, blocked, set(), set(), set(), set())
-    if months:
-        facts.submitted = set(
-            (
-                await session.execute(
-                    select(Checkin.member_id, Checkin.month).where(
-                        Checkin.member_id.in_(ids), Checkin.month.in_(months)
-                    )
-                )
-            ).all()
-        )
-        facts.excused = await _excused(session, members, months)
-    lessons = [i for i in items if i.get("kind") == conditions.LESSON]
-    if lessons:
-        # Reads since the day before the earliest lesson's day (zones differ), or of these
-        # lessons: not a member's whole history.
-        since = min(date.fromisoformat(i["day"]) for i in lessons) - timedelta(days=1)
-        reads = await session.execute(
-            select(LessonRead.member_id, LessonRead.lesson_id, LessonRead.read_on).where(
-                LessonRead.member_id.in_(ids),
-                or_(
-                    LessonRead.read_on >= since,
-                    LessonRead.lesson_id.in_({str(i["lesson"]) for i in lessons}),
-                ),
-            )
-        )
-        for m_id, lesson_id, read_on in reads.all():
-            facts.read.add((m_id, lesson_id))
-            facts.read_on.add((m_id, read_on))
-    return facts
-
-
-async def _excused(
-    session: AsyncSession,
-    members: dict[int, tuple[MemberStatus, datetime | None, str | None, int]],
-    months: list[str],
-) -> set[tuple[int, str]]:
-    excused: set[tuple[int, str]] = set()
-    exemptions = await session.execute(
-        select(Exemption.member_id, Exemption.from_month, Exemption.to_month).where(
-            Exemption.member_id.in_(list(members)), Exemption.ended_at.is_(None)
-        )
-    )
-    for member_id, start, end in exemptions.all():
-        excused.update((member_id, m) for m in months if start <= m <= end)
-    skipped = await session.execute(
-        select(SkippedMonth.unit_id, SkippedMonth.month).where(SkippedMonth.month.in_(months))
-    )
-    for unit_id, month in skipped.all():
-        excused.update((m_id, month) for m_id, known in members.items() if known[3] == unit_id)
-    return excused

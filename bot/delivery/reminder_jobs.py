@@ -31,7 +31,8 @@ from bot.services.roster import load as load_roster
 from bot.texts import reminders as texts
 from db.models import ChannelIdentity, Member, MemberStatus, OutboxMessage, Unit
 
-MEETING_GRACE = time(12, 0)  # a meeting-day reminder after noon would come too late
+MEETING_GRACE = time(12, 0)  # a meeting-day reminder after noon would come too late (also
+# checked again when it is sent: bot/delivery/recheck)
 
 
 @dataclass(frozen=True)

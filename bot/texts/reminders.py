@@ -129,6 +129,10 @@ def deadline_line(deadline: date) -> str:
     return f"Hôm nay ({deadline:%d/%m}) là hạn cuối nộp bản tự soi, tự sửa."
 
 
+def overdue_line(deadline: date) -> str:
+    return f"Đã quá hạn nộp bản tự soi, tự sửa ({deadline:%d/%m}); đồng chí vẫn nộp được."
+
+
 def meeting_line(cell_name: str) -> str:
     return f"Hôm nay {cell_name} sinh hoạt định kỳ."
 

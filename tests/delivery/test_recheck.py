@@ -130,6 +130,8 @@ async def test_the_morning_after_brings_only_what_is_still_true_in_one_message(
     }
     assert rows["pledge-approved"].status is OutboxStatus.SENT
     assert rows["pledge-approved"].payload == morning  # stored: a retry sends the same
+    lessons_queued = [r.key for r in await rows_of(session, giang.id) if r.key[:6] == "lesson"]
+    assert lessons_queued == [f"lesson:{giang.id}:2026-12-04"]  # the 3rd's became the 4th's
 
 
 async def test_a_nudge_counts_its_days_on_the_day_it_arrives(
