@@ -110,6 +110,13 @@ class Recheck:
     def _local(self, member: int, facts: Facts, now: datetime) -> datetime:
         return now.astimezone(zone(facts.members[member][2], self.tz))
 
+    def _day(self, moment: datetime, member: int, facts: Facts) -> bool:
+        """Whether `moment` fell on the member's today."""
+        return (
+            self._local(member, facts, moment).date()
+            == self._local(member, facts, self.clock.now()).date()
+        )
+
     def _reason(self, item: Condition, row: Claimed, facts: Facts, now: datetime) -> str:
         """Why the item is no longer true ("" while it is)."""
         kind, member = item.get("kind"), int(item.get("member", 0))
@@ -134,6 +141,9 @@ class Recheck:
                 return "exempt"
             if kind != conditions.SECRETARY_NUDGE and today > date.fromisoformat(item["deadline"]):
                 return "window closed"
+            nudged = facts.nudged_at.get((member, item["month"]))
+            if kind == reminders.CHECKIN_DEADLINE and nudged and self._day(nudged, member, facts):
+                return "told today"
         elif kind == reminders.MEETING_DAY and (
             today.isoformat() != item["day"] or local.time().replace(tzinfo=None) >= MEETING_GRACE
         ):

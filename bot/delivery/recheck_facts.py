@@ -5,7 +5,7 @@ lessons read), not one a row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import conditions
 from bot.delivery.outbox import Claimed
+from bot.services import reminders
 from db.models import (
     ChannelIdentity,
     Checkin,
@@ -20,6 +21,8 @@ from db.models import (
     LessonRead,
     Member,
     MemberStatus,
+    OutboxMessage,
+    OutboxStatus,
     SkippedMonth,
 )
 
@@ -34,6 +37,7 @@ class Facts:
     read_on: set[tuple[int, date]]
     read: set[tuple[int, str]]
     excused: set[tuple[int, str]]  # (member, month): exempt, or a skipped month of the cell
+    nudged_at: dict[tuple[int, str], datetime] = field(default_factory=dict)  # nudge sent
 
 
 async def load_facts(session: AsyncSession, rows: list[Claimed]) -> Facts:
@@ -70,6 +74,7 @@ async def load_facts(session: AsyncSession, rows: list[Claimed]) -> Facts:
             ).all()
         )
         facts.excused = await _excused(session, members, months)
+        facts.nudged_at = await _nudged(session, items)
     lessons = [i for i in items if i.get("kind") == conditions.LESSON]
     if lessons:
         # Reads since the day before the earliest lesson's day (zones differ), or of these
@@ -109,3 +114,23 @@ async def _excused(
     for unit_id, month in skipped.all():
         excused.update((m_id, month) for m_id, known in members.items() if known[3] == unit_id)
     return excused
+
+
+async def _nudged(
+    session: AsyncSession, items: list[conditions.Condition]
+) -> dict[tuple[int, str], datetime]:
+    """When the nudge of each deadline reminder's member and month was sent, if it was: a
+    nudge held into the deadline day already said "hôm nay là hạn cuối"."""
+    keys = {
+        f"{reminders.NUDGE_KEY}:{i['member']}:{i['month']}": (int(i["member"]), str(i["month"]))
+        for i in items
+        if i.get("kind") == reminders.CHECKIN_DEADLINE
+    }
+    if not keys:
+        return {}
+    sent = await session.execute(
+        select(OutboxMessage.key, OutboxMessage.sent_at).where(
+            OutboxMessage.key.in_(list(keys)), OutboxMessage.status == OutboxStatus.SENT
+        )
+    )
+    return {keys[key]: sent_at for key, sent_at in sent.all() if sent_at is not None}

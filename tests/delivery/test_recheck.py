@@ -162,15 +162,38 @@ async def test_a_nudge_counts_its_days_on_the_day_it_arrives(
                 clock.now(),
             ),
         )
+    await outbox.enqueue(  # Bình's deadline reminder at 08:00: the nudge already said it
+        session,
+        clock,
+        key=f"{reminders.DEADLINE_KEY}:{cast.binh.id}:2026-11",
+        channel="telegram",
+        chat_id=cast.binh.id + 9000,
+        member_id=cast.binh.id,
+        method="sendMessage",
+        payload={"chat_id": cast.binh.id + 9000, "text": "hạn chót"},
+        due_at=at(deadline, 8, 0),
+        condition=conditions.checkin(
+            reminders.CHECKIN_DEADLINE,
+            cast.binh.id,
+            cast.binh.unit_id,
+            "2026-11",
+            deadline,
+            at(deadline, 8, 0),
+        ),
+    )
     await session.commit()
     channel = Recording()
-    clock.set(at(date(2026, 12, 3), 6, 30))
-    await sender_for(sessionmaker, clock, channel).drain()
-    clock.set(at(deadline, 6, 30))
-    await sender_for(sessionmaker, clock, channel).drain()
+    for moment in (at(date(2026, 12, 3), 6, 30), at(deadline, 6, 30), at(deadline, 8, 0)):
+        clock.set(moment)
+        await sender_for(sessionmaker, clock, channel).drain()
     texts = [p["text"] for p in channel.payloads]
+    assert len(texts) == 2
     assert texts[0].startswith("🔔 Còn 1 ngày nữa là hạn nộp") and "(04/12)" in texts[0]
     assert texts[1].startswith("🔔 Hôm nay (04/12) là hạn chót")
+    reasons = await session.scalars(
+        select(OutboxMessage.reason).where(OutboxMessage.status == OutboxStatus.DROPPED)
+    )
+    assert list(reasons) == ["told today"]
 
 
 async def test_each_reason_to_drop_is_recorded_with_a_few_queries_for_the_claim(

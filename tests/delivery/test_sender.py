@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -332,3 +333,25 @@ async def test_after_a_stall_the_overdue_sends_are_spaced_not_burst(
     densest = max(sum(1 for t in times if start <= t < start + 0.2) for start in times)
     # 0.2 s of the rate is 6 sends, plus the 0.05 s burst allowance (1.5).
     assert (densest <= 8) is paced
+
+
+async def test_the_recheck_hook_sees_each_claim_before_its_sends_and_what_it_returns_goes(
+    sessionmaker: async_sessionmaker[AsyncSession], session: AsyncSession, clock: FakeClock
+) -> None:
+    await enqueue(sessionmaker, clock, 1, 2, 3)
+    seen: list[list[int]] = []
+
+    async def recheck(checking: AsyncSession, rows: list[outbox.Claimed]) -> list[outbox.Claimed]:
+        seen.append([row.chat_id for row in rows])
+        assert await statuses(checking) == ["pending"] * 3  # nothing sent before the check
+        await outbox.drop(checking, [(rows[1], "no longer true")])
+        await checking.commit()
+        return [replace(rows[0], payload={"chat_id": 1, "text": "viết lại"}), rows[2]]
+
+    channel = Scripted(clock)
+    limiter = MemoryLimiter(Limits(per_second=30), now=lambda: clock.now().timestamp())
+    report = await Sender(sessionmaker, clock, channel, limiter, recheck=recheck).drain()
+    assert seen == [[1, 2, 3]]
+    assert [(chat, text) for _, chat, text in channel.calls] == [(1, "viết lại"), (3, "tin 2")]
+    assert report.sent == 2
+    assert await statuses(session) == ["sent", "dropped", "sent"]
