@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalog import Catalog
 from bot.clock import Clock
-from bot.delivery import checkin_jobs, conditions, digest_jobs, outbox, payload, reminder_jobs
+from bot.delivery import checkin_jobs, digest_jobs, outbox, payload, reminder_jobs
+from bot.delivery.conditions import lesson as lesson_condition
 from bot.errors import NotFound
 from bot.screens import lessons as screens
 from bot.screens.base import esc
@@ -54,7 +55,7 @@ async def enqueue_daily_lessons(
                 method="sendMessage",
                 payload=payload.send_message(due.chat_id, screens.lesson(view)),
                 due_at=due.due_at,
-                condition=conditions.lesson(
+                condition=lesson_condition(
                     due.member.id,
                     day,
                     due.member.lesson_time or time(0),

@@ -128,16 +128,19 @@ async def claim(session: AsyncSession, clock: Clock, *, limit: int = 200) -> lis
 
 async def drop(session: AsyncSession, dropped: list[tuple[Claimed, str]]) -> None:
     """Mark rows no longer true as DROPPED with their reason, if still under this claim.
-    Does not commit."""
+    Does not commit. One statement a claim and reason, not one a row."""
+    grouped: dict[tuple[str, str], list[int]] = {}
     for row, reason in dropped:
+        grouped.setdefault((row.lease, reason[:80]), []).append(row.row_id)
+    for (lease, reason), ids in grouped.items():
         await session.execute(
             update(OutboxMessage)
             .where(
-                OutboxMessage.id == row.row_id,
-                OutboxMessage.lease == row.lease,
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.lease == lease,
                 OutboxMessage.status == OutboxStatus.PENDING,
             )
-            .values(status=OutboxStatus.DROPPED, reason=reason[:80])
+            .values(status=OutboxStatus.DROPPED, reason=reason)
         )
 
 
