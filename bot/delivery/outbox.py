@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -91,8 +91,29 @@ async def claim(session: AsyncSession, clock: Clock, *, limit: int = 200) -> lis
     A lease only keeps other senders away; a sender that stops leaves its leased rows to be
     taken again after CLAIM_LEASE (at once, on a lone process's restart). Commits.
     """
+    claimed = await _lease(session, clock, uuid.uuid4().hex, limit=limit)
+    await session.commit()
+    return claimed
+
+
+async def claim_members(
+    session: AsyncSession, clock: Clock, lease: str, members: set[int], besides: set[int]
+) -> list[Claimed]:
+    """Add to a claim (`lease`) the other due rows with a condition of these members, so that
+    what waited for one of them can go as one message. Does not commit."""
+    t = OutboxMessage
+    only = (t.member_id.in_(sorted(members)), t.condition.is_not(None), t.id.not_in(besides))
+    return await _lease(session, clock, lease, *only)
+
+
+async def _lease(
+    session: AsyncSession,
+    clock: Clock,
+    lease: str,
+    *where: ColumnElement[bool],
+    limit: int | None = None,
+) -> list[Claimed]:
     now = clock.now()
-    lease = uuid.uuid4().hex
     # Columns, not ORM objects: a batch is thousands of rows, and building, tracking and
     # flushing that many objects one UPDATE each stalled the sender's loop for a third of a
     # second a batch, time every send of the batch waited for.
@@ -105,6 +126,7 @@ async def claim(session: AsyncSession, clock: Clock, *, limit: int = 200) -> lis
             t.status == OutboxStatus.PENDING,
             t.due_at <= now,
             or_(t.claimed_at.is_(None), t.claimed_at < now - CLAIM_LEASE),
+            *where,
         )
         .order_by(t.due_at, t.id)
         .limit(limit)
@@ -122,7 +144,6 @@ async def claim(session: AsyncSession, clock: Clock, *, limit: int = 200) -> lis
             .where(t.id.in_([c.row_id for c in claimed]))
             .values(claimed_at=now, lease=lease)
         )
-    await session.commit()
     return claimed
 
 

@@ -57,8 +57,15 @@ class Recheck:
     async def __call__(self, session: AsyncSession, rows: list[Claimed]) -> list[Claimed]:
         if not any(row.condition for row in rows):
             return rows
-        facts = await load_facts(session, [row for row in rows if row.condition])
         now = self.clock.now()
+        # A member's rows that waited till the same morning are far apart in a province's
+        # queue (by id): their other due rows join this claim, to go as one message.
+        waited = {r.member_id for r in rows if r.member_id and r.condition and _waited(r, now)}
+        if waited:
+            rows = rows + await outbox.claim_members(
+                session, self.clock, rows[0].lease, waited, {r.row_id for r in rows}
+            )
+        facts = await load_facts(session, [row for row in rows if row.condition])
         dropped: list[tuple[Claimed, str]] = []
         kept: list[Claimed] = []
         first_of: dict[int, int] = {}  # member → index in kept of their first reminder row
@@ -195,6 +202,13 @@ def _held(item: Condition, now: datetime) -> bool:
     going when it fell due: what waited is gathered into one message."""
     at = item.get("at")
     return isinstance(at, str) and datetime.fromisoformat(at) <= now - HELD
+
+
+def _waited(row: Claimed, now: datetime) -> bool:
+    assert row.condition is not None
+    if row.condition.get("kind") == conditions.DIGEST:
+        return False
+    return all(_held(item, now) for item in conditions.items(row.condition))
 
 
 def _bare(item: Condition) -> Condition:

@@ -336,3 +336,40 @@ async def test_a_claim_dropped_whole_does_not_stop_the_sender_before_what_follow
     report = await sender.drain()
     assert [p["text"] for p in channel.payloads] == ["sent as written"]
     assert report.sent == 1
+
+
+async def test_what_waited_is_gathered_even_when_far_apart_in_the_queue(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    cast: Cast,
+) -> None:
+    clock.set(at(date(2026, 11, 23), 23, 0))
+    morning = at(date(2026, 11, 24), 6, 30)
+    order = [cast.an, cast.binh, cast.cuong, cast.binh, cast.an]  # An's two rows far apart
+    for n, member in enumerate(order):
+        await outbox.enqueue(
+            session,
+            clock,
+            key=f"test:{n}",
+            channel="telegram",
+            chat_id=member.id + 9000,
+            member_id=member.id,
+            method="sendMessage",
+            payload={"chat_id": member.id + 9000, "text": f"tin {n}"},
+            due_at=morning,
+            condition=conditions.notice(member.id, f"việc {n}", clock.now()),
+        )
+    await session.commit()
+    clock.set(morning)
+    channel = Recording()
+    sender = sender_for(sessionmaker, clock, channel)
+    sender.batch = 2  # the first claim holds An's first row and Bình's, not An's last
+    await sender.drain()
+    assert sorted((p["chat_id"] - 9000, p["text"]) for p in channel.payloads) == sorted(
+        [
+            (cast.an.id, "🔔 Đồng chí có 2 việc cần lưu ý:\n• việc 0\n• việc 4"),
+            (cast.binh.id, "🔔 Đồng chí có 2 việc cần lưu ý:\n• việc 1\n• việc 3"),
+            (cast.cuong.id, "tin 2"),
+        ]
+    )
