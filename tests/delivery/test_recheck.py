@@ -62,6 +62,32 @@ async def turn(
     await sender_for(sessionmaker, clock, channel).drain()
 
 
+async def queue(
+    session: AsyncSession,
+    clock: FakeClock,
+    key: str,
+    chat: int,
+    member_id: int | None,
+    text: str,
+    *,
+    due_at: datetime | None = None,
+    condition: conditions.Condition | None = None,
+) -> None:
+    """A row as the jobs write it: a text to a chat, and what must still hold."""
+    await outbox.enqueue(
+        session,
+        clock,
+        key=key,
+        channel="telegram",
+        chat_id=chat,
+        member_id=member_id,
+        method="sendMessage",
+        payload={"chat_id": chat, "text": text},
+        due_at=due_at,
+        condition=condition,
+    )
+
+
 async def rows_of(session: AsyncSession, member_id: int) -> list[OutboxMessage]:
     query = select(OutboxMessage).where(OutboxMessage.member_id == member_id)
     found = await session.scalars(
@@ -143,15 +169,13 @@ async def test_a_nudge_counts_its_days_on_the_day_it_arrives(
     clock.set(at(date(2026, 12, 2), 20, 0))
     deadline = date(2026, 12, 4)
     for member, day in ((cast.an, date(2026, 12, 3)), (cast.binh, deadline)):
-        await outbox.enqueue(
+        await queue(
             session,
             clock,
-            key=f"{reminders.NUDGE_KEY}:{member.id}:2026-11",
-            channel="telegram",
-            chat_id=member.id + 9000,
-            member_id=member.id,
-            method="sendMessage",
-            payload={"chat_id": member.id + 9000, "text": "written the evening before"},
+            f"{reminders.NUDGE_KEY}:{member.id}:2026-11",
+            member.id + 9000,
+            member.id,
+            "written the evening before",
             due_at=at(day, 6, 30),
             condition=conditions.checkin(
                 reminders.CHECKIN_NUDGE,
@@ -162,15 +186,13 @@ async def test_a_nudge_counts_its_days_on_the_day_it_arrives(
                 clock.now(),
             ),
         )
-    await outbox.enqueue(  # Bình's deadline reminder at 08:00: the nudge already said it
+    await queue(  # Bình's deadline reminder at 08:00: the nudge already said it
         session,
         clock,
-        key=f"{reminders.DEADLINE_KEY}:{cast.binh.id}:2026-11",
-        channel="telegram",
-        chat_id=cast.binh.id + 9000,
-        member_id=cast.binh.id,
-        method="sendMessage",
-        payload={"chat_id": cast.binh.id + 9000, "text": "hạn chót"},
+        f"{reminders.DEADLINE_KEY}:{cast.binh.id}:2026-11",
+        cast.binh.id + 9000,
+        cast.binh.id,
+        "hạn chót",
         due_at=at(deadline, 8, 0),
         condition=conditions.checkin(
             reminders.CHECKIN_DEADLINE,
@@ -233,17 +255,8 @@ async def test_each_reason_to_drop_is_recorded_with_a_few_queries_for_the_claim(
         "Sơn": conditions.meeting(ids["Sơn"], date(2026, 12, 2), "m", yesterday),  # 20:00
     }
     for name, condition in wanted.items():
-        await outbox.enqueue(
-            session,
-            clock,
-            key=f"test:{name}",
-            channel="telegram",
-            chat_id=8000 + list(wanted).index(name),
-            member_id=ids[name],
-            method="sendMessage",
-            payload={"chat_id": 8000 + list(wanted).index(name), "text": name},
-            condition=condition,
-        )
+        chat = 8000 + list(wanted).index(name)
+        await queue(session, clock, f"test:{name}", chat, ids[name], name, condition=condition)
     await session.commit()
     await lessons.mark_read(
         session, clock, TZ, CATALOG, people["Khánh"], lessons.lesson_key(lesson.id)
@@ -306,28 +319,10 @@ async def test_a_claim_dropped_whole_does_not_stop_the_sender_before_what_follow
     assert an is not None
     an.status = MemberStatus.INACTIVE
     for n in range(3):
-        await outbox.enqueue(
-            session,
-            clock,
-            key=f"test:{n}",
-            channel="telegram",
-            chat_id=102,
-            member_id=cast.an.id,
-            method="sendMessage",
-            payload={"chat_id": 102, "text": f"tin {n}"},
-            condition=conditions.notice(cast.an.id, "x", clock.now()),
-        )
-    await outbox.enqueue(
-        session,
-        clock,
-        key="test:plain",
-        channel="telegram",
-        chat_id=103,
-        member_id=None,
-        method="sendMessage",
-        payload={"chat_id": 103, "text": "sent as written"},
-        due_at=clock.now() + timedelta(seconds=1),
-    )
+        notice = conditions.notice(cast.an.id, "x", clock.now())
+        await queue(session, clock, f"test:{n}", 102, cast.an.id, f"tin {n}", condition=notice)
+    later = clock.now() + timedelta(seconds=1)
+    await queue(session, clock, "test:plain", 103, None, "sent as written", due_at=later)
     await session.commit()
     clock.move(seconds=2)
     channel = Recording()
@@ -348,17 +343,17 @@ async def test_what_waited_is_gathered_even_when_far_apart_in_the_queue(
     morning = at(date(2026, 11, 24), 6, 30)
     order = [cast.an, cast.binh, cast.cuong, cast.binh, cast.an]  # An's two rows far apart
     for n, member in enumerate(order):
-        await outbox.enqueue(
+        notice = conditions.notice(member.id, f"việc {n}", clock.now())
+        chat = member.id + 9000
+        await queue(
             session,
             clock,
-            key=f"test:{n}",
-            channel="telegram",
-            chat_id=member.id + 9000,
-            member_id=member.id,
-            method="sendMessage",
-            payload={"chat_id": member.id + 9000, "text": f"tin {n}"},
+            f"test:{n}",
+            chat,
+            member.id,
+            f"tin {n}",
             due_at=morning,
-            condition=conditions.notice(member.id, f"việc {n}", clock.now()),
+            condition=notice,
         )
     await session.commit()
     clock.set(morning)
