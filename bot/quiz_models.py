@@ -89,6 +89,9 @@ class Question(_Model):
     passage: str = Field(min_length=10)  # verbatim from the work; compared after normalising
     key: str | None = Field(default=None, min_length=2)
     reasoning: bool = False
+    # For `work: facts` only: the article the fact comes from, shown as «Theo …» (content/facts.md
+    # is reference material in the corpus's words, never a quotation of Hồ Chí Minh).
+    source: str | None = Field(default=None, min_length=5, max_length=160)
 
     @field_validator("question", "explanation")
     @classmethod
@@ -146,7 +149,22 @@ class Question(_Model):
             raise ValueError("give a key phrase of the correct option, or set reasoning: true")
         if self.key is not None and self.reasoning:
             raise ValueError("give either key or reasoning: true, not both")
+        if (self.work == FACTS) != (self.source is not None):
+            raise ValueError(f"give `source` (the article) exactly when work is {FACTS!r}")
         return self
+
+    @property
+    def is_reference(self) -> bool:
+        """Whether the passage is reference material (shown as «Tư liệu»), not Bác's words."""
+        return self.work == FACTS
+
+    @property
+    def shown_passage(self) -> str:
+        """The passage as members read it: reference material loses the Markdown emphasis and
+        line breaks of the facts file; Bác's words are shown as they are."""
+        if self.is_reference:
+            return " ".join(self.passage.replace("**", "").split())
+        return nfc(self.passage)
 
     @property
     def answer(self) -> str:

@@ -10,7 +10,6 @@ from bot.actions import Action
 from bot.screens.base import Button, Screen, column, esc
 from bot.screens.menus import OpenMenu, OpenQuiz
 from bot.services.quiz import Asked, BankChoice, Checked, Cited, Home, Result
-from bot.textnorm import nfc
 from bot.texts import common
 from bot.texts import quiz as t
 
@@ -82,13 +81,18 @@ def checked(c: Checked) -> Screen:
     q = c.question
     text = t.checked(c.right, t.LETTERS[q.correct - 1], esc(q.answer), esc(q.explanation))
     onward = Button(t.RESULT if c.last else t.NEXT, NextQuestion(c.round_id))
-    return Screen(text, column(Button(t.PASSAGE, ShowPassage(c.round_id, c.index)), onward))
+    label = t.REFERENCE if q.is_reference else t.PASSAGE
+    return Screen(text, column(Button(label, ShowPassage(c.round_id, c.index)), onward))
 
 
 def cited(c: Cited) -> Screen:
-    title = c.work_title or t.FACTS_TITLE
+    q = c.question
+    if q.is_reference:
+        citation = t.reference_citation(q.source or t.FACTS_TITLE)
+    else:
+        citation = c.work_title or t.FACTS_TITLE
     onward = Button(t.RESULT if c.done else t.NEXT, NextQuestion(c.round_id))
-    return Screen(t.cited(esc(title), esc(nfc(c.question.passage))), column(onward))
+    return Screen(t.support(esc(citation), esc(q.shown_passage)), column(onward))
 
 
 def result(r: Result) -> Screen:

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalog import Catalog
-from bot.quiz_models import FACTS, Question
+from bot.quiz_models import Question
 from bot.quizbank import QuizBanks
 from bot.services.quiz_banks import BankQuestion, PublishedBank, published_banks
+from bot.texts import quiz as quiz_texts
 from bot.texts import quiz_nights as t
 
 CONTENT_PREFIX = "c:"  # bank_key of a shipped content bank: "c:<bank id>"
@@ -76,8 +77,8 @@ async def find_bank(
 
 def _content_question(question: Question, catalog: Catalog) -> NightQuestion:
     work = catalog.works.get(question.work)
-    if question.work == FACTS or work is None:
-        citation = t.FACTS_CITATION
+    if question.is_reference or work is None:
+        citation = quiz_texts.reference_citation(question.source or t.FACTS_CITATION)
     else:
         citation = f"{work.title}{f', {work.citation}' if work.citation else ''}"
     return NightQuestion(
@@ -87,7 +88,7 @@ def _content_question(question: Question, catalog: Catalog) -> NightQuestion:
         question.correct,
         question.explanation,
         citation,
-        question.passage,
+        question.shown_passage,
     )
 
 

@@ -10,12 +10,16 @@ NEW_ROUND = "▶️ Vòng mới"
 CHOOSE_WORK = "📚 Chọn tác phẩm"
 REVIEW = "🔁 Ôn lại câu sai"
 PASSAGE = "📜 Xem đoạn trích"
+REFERENCE = "📚 Xem tư liệu"
 NEXT = "➡️ Câu tiếp"
 RESULT = "🏁 Xem kết quả"
 BACK = "⬅️ Về trang ôn tập"
 LESSON_QUIZ = "❓ Câu hỏi ôn tập"
 LETTERS = "ABCDEF"
 FACTS_TITLE = "Tư liệu về việc học tập và làm theo Bác"
+# How a citation of reference material (content/facts.md) begins, in solo practice and in quiz
+# nights alike; `support` tells it from a work's citation by this, so it is never quoted.
+REFERENCE_MARK = "Tư liệu"
 
 
 def home(theme_name: str, due: int, open_round: tuple[int, int] | None) -> str:
@@ -56,8 +60,17 @@ def checked(right: bool, letter: str, answer: str, explanation: str) -> str:
     return f"{verdict}\nĐáp án: <b>{letter}. {answer}</b>\n\n{explanation}"
 
 
-def cited(work_title: str, passage: str) -> str:
-    return f"<b>📜 Đoạn trích</b> — {work_title}\n\n<i>«{passage}»</i>"
+def reference_citation(source: str) -> str:
+    """The citation of a fact from the reference material: the article, never a work of Bác."""
+    return f"{REFERENCE_MARK} (không phải lời Bác), theo {source}"
+
+
+def support(citation: str, text: str, gap: str = "\n\n") -> str:
+    """What follows an answer (solo practice and quiz nights): reference material as «Tư liệu»,
+    Bác's words as «Đoạn trích» in guillemets."""
+    if citation.startswith(REFERENCE_MARK):
+        return f"<b>📚 {citation}</b>{gap}{text}"
+    return f"<b>📜 Đoạn trích</b> — {citation}{gap}<i>«{text}»</i>"
 
 
 def result(score: int, total: int, seconds: int, again: list[str], due_now: int) -> str:

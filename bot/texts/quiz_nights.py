@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.texts import quiz
+
 JOIN = "🙋 Tham gia"
 START = "▶️ Bắt đầu"
 CANCEL = "✖️ Hủy"
@@ -103,7 +105,8 @@ def explanation(text: str) -> str:
 
 
 def passage(citation: str, text: str) -> str:
-    return f"<b>📜 Đoạn trích</b> — {citation}\n<i>«{text}»</i>"
+    # Shared with solo practice: reference material as «Tư liệu», Bác's words as «Đoạn trích».
+    return quiz.support(citation, text, gap="\n")
 
 
 def source(text: str) -> str:

@@ -57,7 +57,7 @@ async def test_a_whole_round_with_explanations_the_passage_and_the_score(
     assert an.text().startswith("✅ Đúng rồi!")
     assert plain(q1.explanation) in an.text()
     await an.press(t.PASSAGE)
-    assert an.text() == plain(t.cited(CATALOG.works[q1.work].title, q1.passage))
+    assert an.text() == plain(t.support(CATALOG.works[q1.work].title, q1.passage))
     await an.press(t.NEXT)
     assert f"Câu 2/3. {q2.question}" in an.text()
     clock.move(seconds=30)

@@ -251,6 +251,7 @@ def _quiz_screens() -> dict[str, Screen]:
         "quiz.wrong.last": quiz.checked(q.Checked(41, 9, 10, first, 2, False, True)),
         "quiz.passage": quiz.cited(q.Cited(41, first, "Cần, Kiệm, Liêm, Chính", False)),
         "quiz.passage.facts": quiz.cited(q.Cited(41, fact, None, True)),
+        "quiz.right.facts": quiz.checked(q.Checked(41, 0, 4, fact, 2, True, False)),
         "quiz.result": quiz.result(q.Result(41, 7, 10, 185, (first, fact), 2)),
         "quiz.result.perfect": quiz.result(q.Result(41, 4, 4, 40, (), 0)),
         "quiz.nothing_due": quiz.nothing_due(datetime(2026, 11, 23, 8, 10, tzinfo=TZ)),
