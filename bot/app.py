@@ -63,8 +63,10 @@ class App:
         self.engine = create_engine(settings.database_url)
         self.sessionmaker = create_sessionmaker(self.engine)
         self.storage = self._storage()
-        self.catalog = catalog or load_catalog()  # bad content stops the start, loudly
-        self.banks = load_banks(catalog=self.catalog)
+        full = catalog or load_catalog()  # bad content stops the start, loudly
+        # Members see only text at least as verified as the operator requires.
+        self.catalog = full.at_least(settings.content_minimum_status)
+        self.banks = load_banks(catalog=full).shown_with(self.catalog)
         self.calendar = load_calendar()
         self.dp = build_dispatcher(
             settings=settings,

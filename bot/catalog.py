@@ -15,12 +15,13 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.content_models import GAP, Lesson, Theme, Work
+from bot.content_models import GAP, Lesson, Status, Theme, Work
 from bot.textnorm import nfc
 
 __all__ = [
     "CONTENT",
     "PASSAGE_MAX",
+    "UNCERTAIN",
     "Catalog",
     "ContentError",
     "Lesson",
@@ -34,6 +35,10 @@ __all__ = [
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 PASSAGE_MAX = 900
+UNCERTAIN = (
+    "passage rests on a sentence whose copies disagree or that a source abridged"
+    " (verification.uncertain); it cannot be quoted until it is checked against an edition"
+)
 _SPACES = re.compile(r"\s+")
 _FRONT_MATTER = re.compile(r"^---\n(.*?)\n---[ \t]*(?:\n(.*))?\Z", re.DOTALL)
 
@@ -74,6 +79,20 @@ class Catalog:
     def themes_for(self, year: int) -> tuple[Theme, ...]:
         """Return the themes studied in a year, national and chosen by committees."""
         return tuple(t for t in self.themes.values() if year in t.years)
+
+    def at_least(self, minimum: Status) -> Catalog:
+        """The catalog as members may see it when the operator requires `minimum` (Settings
+        content_minimum_status): lessons on a withheld sentence or work are left out."""
+        if minimum == "copy-only":
+            return self
+        works = {k: w.at_least(minimum) for k, w in self.works.items()}
+
+        def shown(x: Lesson) -> bool:
+            work = works[x.work]
+            return work.quotable and work.status_of(x.passage) is not None
+
+        lessons = {t: tuple(x for x in ls if shown(x)) for t, ls in self.lessons.items()}
+        return Catalog(works, self.themes, {t: ls for t, ls in lessons.items() if ls})
 
     @property
     def lesson_count(self) -> int:
@@ -276,6 +295,8 @@ class _PassageChecker:
             report("passage", f"passage includes the mark {GAP} of missing material")
         elif start < 0:
             report("passage", f"passage is not found word for word in {work.id!r}")
+        elif work.status_of(passage) is None:
+            report("passage", UNCERTAIN)
         elif passage in self.used:
             report("passage", f"passage already used by lesson {self.used[passage]!r}")
         else:

@@ -172,6 +172,7 @@ def content_check(
 ) -> None:
     """Check every work, theme, lesson and quiz question; list each problem with file and line."""
     from bot.catalog import CONTENT, ContentError, check_catalog, load_catalog
+    from bot.content_report import verification_table
     from bot.quizbank import check_banks, load_banks
     from bot.services.holidays import load_calendar
 
@@ -195,6 +196,8 @@ def content_check(
         f"{catalog.lesson_count} lessons, {banks.question_count} quiz questions in "
         f"{len(banks.banks)} banks."
     )
+    for line in verification_table(catalog, banks):
+        typer.echo(line)
 
 
 @content_app.command("load")

@@ -22,6 +22,36 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
+# How far a text has been verified, weakest first: copied from one source; collated from two or
+# more independent copies (corpus v2); checked against a printed edition (Toàn tập) by a person.
+Status = Literal["copy-only", "collated", "checked"]
+STATUSES: tuple[Status, ...] = ("copy-only", "collated", "checked")
+
+
+def weaker(a: Status, b: Status) -> Status:
+    return a if STATUSES.index(a) <= STATUSES.index(b) else b
+
+
+class Verification(_Model):
+    """Who verified a work's text, against what and when, sentence by sentence where it varies."""
+
+    status: Status  # of every sentence not listed below
+    by: str = Field(min_length=3)
+    on: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    edition: str = ""  # the printed edition it was checked against, when status is "checked"
+    # Sentences resting on one copy, when the rest is collated (stored as in the text).
+    single_copy: tuple[str, ...] = ()
+    # Sentences whose copies disagree with no majority (or that a source abridged): never shown,
+    # never quoted, until someone checks them against an edition.
+    uncertain: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _edition_when_checked(self) -> Verification:
+        if self.status == "checked" and not self.edition:
+            raise ValueError("status checked: name the edition (edition: …)")
+        return self
+
+
 class Work(_Model):
     id: str = Field(pattern=ID)
     title: str = Field(min_length=2)
@@ -35,6 +65,9 @@ class Work(_Model):
     retrieved_from: str = ""
     citation: str | None = None  # checked against Hồ Chí Minh Toàn tập: volume and page
     citation_by_source: str = ""  # what the source printed, unverified; never shown as ours
+    # Volume and page as the copies state them, with "chưa đối chiếu với Toàn tập" until checked.
+    toan_tap: str = ""
+    verification: Verification | None = None  # None: copied, nobody has recorded more
     variants: tuple[str, ...] = ()  # where copies of a sentence disagree
     issues: tuple[str, ...] = ()
     cross_checked: tuple[str, ...] = ()
@@ -45,11 +78,68 @@ class Work(_Model):
     def quotable(self) -> bool:
         return self.has_text and self.attribution == "confirmed"
 
+    def status_of(self, passage: str) -> Status | None:
+        """The verification status of a passage of this work: the weakest of the sentences it
+        touches, or None when it touches an uncertain sentence (never to be shown)."""
+        v = self.verification
+        if v is None:
+            return "copy-only" if self.has_text else None
+        text = _flat(self.text)
+        start = text.find(_flat(passage))
+        if start < 0:
+            return None
+        span = (start, start + len(_flat(passage)))
+        if any(_overlaps(span, text, x) for x in v.uncertain):
+            return None
+        if any(_overlaps(span, text, x) for x in v.single_copy):
+            return weaker("copy-only", v.status)
+        return v.status
+
+    @property
+    def status(self) -> Status | None:
+        """The weakest status of the sentences members may see (None: no text)."""
+        v = self.verification
+        if v is None:
+            return "copy-only" if self.has_text else None
+        return weaker("copy-only", v.status) if v.single_copy else v.status
+
+    def at_least(self, minimum: Status) -> Work:
+        """This work as members may see it when the operator requires `minimum`: sentences
+        below it are withheld like uncertain ones; a work wholly below it loses its text."""
+        v = self.verification
+        if minimum == "copy-only" or not self.has_text:
+            return self
+        if v is None or STATUSES.index(v.status) < STATUSES.index(minimum):
+            return self.model_copy(update={"has_text": False})
+        if not v.single_copy:
+            return self
+        moved = v.model_copy(update={"single_copy": (), "uncertain": v.uncertain + v.single_copy})
+        return self.model_copy(update={"verification": moved})
+
+    @property
+    def withheld(self) -> tuple[str, ...]:
+        """Sentences never shown to members (see Verification.uncertain)."""
+        return self.verification.uncertain if self.verification else ()
+
     @property
     def paragraphs(self) -> tuple[str, ...]:
         """The text's paragraphs, without the corpus's "[...]" notes of missing material."""
         parts = (p.strip() for p in self.text.split("\n\n"))
         return tuple(p for p in parts if p and not p.startswith(GAP))
+
+
+def _flat(text: str) -> str:
+    return " ".join(nfc(text).split())
+
+
+def _overlaps(span: tuple[int, int], text: str, sentence: str) -> bool:
+    """Whether a span of the (flattened) text shares a character with a sentence of it."""
+    needle, start = _flat(sentence), 0
+    while (at := text.find(needle, start)) >= 0:
+        if at < span[1] and span[0] < at + len(needle):
+            return True
+        start = at + 1
+    return False
 
 
 class Theme(_Model):

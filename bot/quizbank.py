@@ -20,6 +20,7 @@ import yaml
 from bot.catalog import (
     CONTENT,
     PASSAGE_MAX,
+    UNCERTAIN,
     Catalog,
     ContentError,
     Problem,
@@ -66,6 +67,22 @@ class QuizBanks:
     def questions_for_work(self, work_id: str) -> tuple[Question, ...]:
         """Return every question citing a work ("facts" for the practice), bank by bank."""
         return tuple(q for b in self.banks.values() for q in b.questions if q.work == work_id)
+
+    def shown_with(self, catalog: Catalog) -> QuizBanks:
+        """The banks as members may see them with a catalog filtered by Catalog.at_least:
+        a question on a withheld sentence or work is left out (reference facts stay)."""
+
+        def shown(q: Question) -> bool:
+            work = catalog.works.get(q.work)
+            if q.is_reference:
+                return True
+            return work is not None and work.quotable and work.status_of(q.passage) is not None
+
+        kept = {
+            k: b.model_copy(update={"questions": tuple(q for q in b.questions if shown(q))})
+            for k, b in self.banks.items()
+        }
+        return QuizBanks({k: b for k, b in kept.items() if b.questions})
 
     @property
     def question_count(self) -> int:
@@ -228,6 +245,8 @@ class _Checker:
             )
         elif text is not None and passage not in text:
             report("passage", f"passage is not found word for word in {question.work!r}")
+        elif text is not None and self._uncertain(question):
+            report("passage", UNCERTAIN)
         said = matchable(passage)
         if question.key is not None and matchable(question.key) not in said:
             report("key", f"the key {question.key!r} is not in the passage")
@@ -243,6 +262,10 @@ class _Checker:
             report(
                 "explanation", "reasoning: true, so the explanation must quote («…») the passage"
             )
+
+    def _uncertain(self, question: Question) -> bool:
+        work = (self.works or {}).get(question.work)
+        return work is not None and work.status_of(question.passage) is None
 
     def _source(self, question: Question, report: Callable[[str, str], None]) -> str | None:
         """The comparable text the passage must be in (None: cannot be checked)."""

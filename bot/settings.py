@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Self
+from typing import Literal, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     flood_limit_per_minute: int = Field(default=30, ge=1)
     send_per_second: float = Field(default=30.0, gt=0, le=1000)
     demo_seed: bool = True
+    # The weakest verification a Hồ Chí Minh text may have to reach members (bot.content_models
+    # STATUSES): "copy-only" shows everything sound; "collated" hides sentences resting on one
+    # copy; "checked" shows only text checked against a printed edition.
+    content_minimum_status: Literal["copy-only", "collated", "checked"] = "copy-only"
 
     @field_validator("timezone")
     @classmethod

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.actions import Action
 from bot.catalog import Catalog, Lesson, Theme, Work
+from bot.content_models import GAP
 from bot.screens.base import Button, Screen, column, esc
 from bot.screens.menus import OpenLesson, OpenMenu
 from bot.screens.quiz import StartQuiz
@@ -49,7 +51,7 @@ def lesson(view: LessonView) -> Screen:
     text = t.lesson(
         esc(x.title),
         esc(nfc(x.passage)),
-        esc(x.citation),
+        esc(t.citation(x.citation, view.toan_tap)),
         esc(x.note),
         esc(x.question),
         view.position,
@@ -78,21 +80,61 @@ def read_done(x: Lesson, progress: ReadingProgress) -> Screen:
 
 
 def full_text(x: Lesson, work: Work) -> Screen:
-    """The passage in its context, bold, cut to fit one message."""
-    text, passage = nfc(work.text), nfc(x.passage)
+    """The passage in its context, bold, cut at sentence boundaries to fit one message; the
+    corpus's [...] marks are never shown, and a withheld sentence is named, not shown."""
+    text, passage = _readable(work.text), _readable(x.passage)
     start = text.find(passage)
-    if start < 0:  # whitespace differs from the stored work: show the passage alone
+    if start < 0:  # cannot be placed: show the passage alone
         start, text = 0, passage
     end = start + len(passage)
-    lo, hi = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
-    excerpt = f"{esc(text[lo:start])}<b>{esc(text[start:end])}</b>{esc(text[end:hi])}"
+    # Cut at a paragraph if one is near enough, else at a sentence: never inside a word.
+    paragraphs = [0, *(m.start() for m in re.finditer(_BREAK, text)), len(text)]
+    sentences = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]
+    lo = hi = -1
+    for bounds in (paragraphs, sentences):
+        if lo < 0:
+            lo = min((b for b in bounds if start - CONTEXT <= b <= start), default=-1)
+        if hi < 0:
+            hi = max((b for b in bounds if end <= b <= end + CONTEXT), default=-1)
+    lo, hi = (start if lo < 0 else lo), (end if hi < 0 else hi)
+    # Never begin or end on an ornament line ("*", "* *") or a rule.
+    while lo < start and not any(c.isalpha() for c in text[lo : _next_break(text, lo)]):
+        lo = min(start, _next_break(text, lo) + 1)
+    while hi > end and not any(c.isalpha() for c in text[text.rfind(_BREAK, 0, hi) + 1 : hi]):
+        hi = max(end, text.rfind(_BREAK, 0, hi))
+
+    def shown(part: str) -> str:
+        part = esc(part)
+        for sentence in work.withheld:
+            part = part.replace(esc(" ".join(nfc(sentence).split())), t.WITHHELD)
+        return part.replace(esc(GAP), "").replace(_BREAK, "\n\n").strip(" ")
+
+    bold = esc(text[start:end]).replace(_BREAK, "\n\n")
+    excerpt = f"{shown(text[lo:start])}<b>{bold}</b>{shown(text[end:hi])}"
     return Screen(
-        t.full_text(esc(work.title), excerpt, lo > 0, hi < len(text)),
+        t.full_text(esc(work.title), excerpt.strip(), lo > 0, hi < len(text)),
         (
             (Button(t.BACK_TO_LESSON, OpenLesson(lesson_key(x.id))),),
             (Button(common.MENU_MAIN, OpenMenu()),),
         ),
     )
+
+
+_BREAK = "\u2029"  # a paragraph break, kept as one character while the text is cut
+# The end of a sentence: . ! ? or … (and a closing quote), then a space or a paragraph break.
+_SENTENCE_END = re.compile(r"[.!?…][\"”»]?(?= |\u2029)|\u2029")
+
+
+def _next_break(text: str, at: int) -> int:
+    found = text.find(_BREAK, at + 1)
+    return len(text) if found < 0 else found
+
+
+def _readable(text: str) -> str:
+    """The work's text with single spaces, paragraphs marked by _BREAK, and the corpus's
+    paragraphs of missing material dropped (a gap inside a sentence is left to `shown`)."""
+    paragraphs = (" ".join(p.split()) for p in nfc(text).split("\n\n"))
+    return _BREAK.join(p for p in paragraphs if p and p != GAP)
 
 
 def history(read: list[Lesson], progress: ReadingProgress) -> Screen:

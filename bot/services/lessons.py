@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta, tzinfo
 
 from sqlalchemy import select
@@ -33,6 +33,7 @@ class LessonView:
     position: int  # 1-based place in the theme
     total: int
     already_read: bool
+    toan_tap: str = ""  # the work's volume and page as its copies state them, if known
 
 
 def lesson_key(lesson_id: str) -> str:
@@ -97,7 +98,8 @@ async def todays_lesson(
     """Return the first unread lesson of the member's theme (after `after`, for "Đọc tiếp")."""
     require_active(member)
     lessons = catalog.lessons.get(await theme_of(session, catalog, member.unit_id), ())
-    return pick_lesson(lessons, await read_ids(session, member.id), after)
+    view = pick_lesson(lessons, await read_ids(session, member.id), after)
+    return replace(view, toan_tap=_toan_tap(catalog, view.lesson))
 
 
 def pick_lesson(
@@ -138,7 +140,18 @@ async def lesson_view(
     lesson = find(catalog, key)
     lessons = catalog.lessons.get(lesson.theme, ())
     done = await read_ids(session, member.id)
-    return LessonView(lesson, lessons.index(lesson) + 1, len(lessons), lesson.id in done)
+    return LessonView(
+        lesson,
+        lessons.index(lesson) + 1,
+        len(lessons),
+        lesson.id in done,
+        _toan_tap(catalog, lesson),
+    )
+
+
+def _toan_tap(catalog: Catalog, lesson: Lesson) -> str:
+    work = catalog.works.get(lesson.work)
+    return work.toan_tap if work is not None else ""
 
 
 def find(catalog: Catalog, key: str) -> Lesson:

@@ -8,6 +8,8 @@ NEXT = "➡️ Đọc tiếp"
 FULL_TEXT = "📜 Đọc toàn văn"
 HISTORY = "📚 Bài đã học"
 BACK_TO_LESSON = "↩️ Về bài học"
+# In the full text, in place of a sentence whose copies disagree (or that a source abridged).
+WITHHELD = "(câu này chưa được đối chiếu, không hiển thị)"
 
 
 def lesson(
@@ -19,6 +21,12 @@ def lesson(
         f"<b>Ghi chú.</b> {note}\n\n"
         f"<b>Liên hệ bản thân.</b> {question}"
     )
+
+
+def citation(lesson_citation: str, toan_tap: str) -> str:
+    """The lesson's citation and, when the copies state one, the Toàn tập volume and page
+    (marked as not yet checked against Toàn tập where that is so)."""
+    return f"{lesson_citation}. {toan_tap}" if toan_tap else lesson_citation
 
 
 def read_done(read: int, total: int, streak: int) -> str:

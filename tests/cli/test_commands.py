@@ -89,6 +89,11 @@ def test_content_check_passes_on_the_shipped_content() -> None:
     assert re.search(
         r"OK: 9 works, \d+ themes, \d+ lessons, \d+ quiz questions in 6 banks\.", result.output
     )
+    # The verification table: each work's status, and what members see at each minimum.
+    assert "  tuyen-ngon-doc-lap-1945: collated; by corpus v2" in result.output
+    assert "  di-chuc-1969: copy-only; 35 sentence(s) on one copy; 7 withheld;" in result.output
+    assert "chưa đối chiếu với Toàn tập" in result.output
+    assert re.search(r"at least checked: 0 lessons, \d+ quiz questions", result.output)
 
 
 def test_content_check_reports_a_quiz_passage_that_is_not_in_its_work(tmp_path: Path) -> None:

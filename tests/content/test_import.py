@@ -41,8 +41,7 @@ GOOD = [
         "Trên dưới một lòng",
         "tuyen-ngon-doc-lap-1945",
         "Hồ Chí Minh, Tuyên ngôn Độc lập (2/9/1945)",
-        "Toàn dân Việt Nam, trên dưới một lòng, kiên quyết chống lại âm mưu của bọn thực dân "
-        "Pháp.",
+        "Toàn dân Việt Nam, trên dưới một lòng kiên quyết chống lại âm mưu của bọn thực dân Pháp.",
         NOTE,
         "Chi bộ mình đã một lòng chưa?",
     ],

@@ -32,11 +32,11 @@ SHARED_FACTS = CONTENT.parent.parent / "shared" / "corpus" / "FACTS.md"
 
 # What ships, exactly: a change in the banks must be a deliberate change here too.
 EXPECTED_PER_WORK = {
-    "di-chuc-1969": 35,
+    "di-chuc-1969": 28,
     "tuyen-ngon-doc-lap-1945": 36,
     "loi-keu-goi-toan-quoc-khang-chien-1946": 6,
     "can-kiem-liem-chinh-1949": 3,
-    "duong-kach-menh-1927": 2,
+    "duong-kach-menh-1927": 3,
     FACTS: 19,
 }
 # Questions too long for a Telegram quiz poll (the bot sends those as text). None today.
@@ -68,11 +68,14 @@ def by_id(question: Question) -> str:
 
 
 def test_at_least_80_questions_spread_over_the_works_and_the_practice() -> None:
-    assert len(QUESTIONS) == sum(EXPECTED_PER_WORK.values()) == 101
+    assert len(QUESTIONS) == sum(EXPECTED_PER_WORK.values()) == 95
     assert len(QUESTIONS) >= 80
     assert Counter(q.work for q in QUESTIONS) == EXPECTED_PER_WORK
     quotable = {w.id for w in CATALOG.works.values() if w.quotable}
-    assert set(EXPECTED_PER_WORK) == quotable | {FACTS}  # every quotable work is asked about
+    # Every quotable work is asked about, but for the three whose collated passages came with
+    # corpus v2 (their questions are still to be written).
+    new_in_v2 = {"dan-van-1949", "dao-duc-cach-mang-1958", "sua-doi-loi-lam-viec-1947"}
+    assert set(EXPECTED_PER_WORK) == (quotable - new_in_v2) | {FACTS}
 
 
 def test_each_bank_is_about_one_source() -> None:
@@ -179,7 +182,7 @@ def test_banks_answer_by_id_and_by_work() -> None:
     bank = BANKS.bank_of(first.id)
     assert bank is not None and bank.id == "di-chuc"
     assert BANKS.bank_of("khong-co") is None
-    assert len(BANKS.questions_for_work("di-chuc-1969")) == 35
+    assert len(BANKS.questions_for_work("di-chuc-1969")) == 28
     assert BANKS.questions_for_work("dan-van-1949") == ()
     assert BANKS.question_count == len(QUESTIONS)
 
@@ -280,16 +283,20 @@ def test_load_banks_raises_with_every_problem(root: Path) -> None:
 BAD = [
     pytest.param(edit("work: can-kiem", "work: khong-co-can-kiem"), 11, "no such work", id="work"),
     pytest.param(
-        edit("work: can-kiem-liem-chinh-1949", "work: dan-van-1949"),
+        edit(
+            "work: can-kiem-liem-chinh-1949",
+            "work: nang-cao-dao-duc-cach-mang-quet-sach-chu-nghia-ca-nhan-1969",
+        ),
         11,
-        "that work has no verified text: 'dan-van-1949'",
+        "that work has no verified text: "
+        "'nang-cao-dao-duc-cach-mang-quet-sach-chu-nghia-ca-nhan-1969'",
         id="metadata-only-work",
     ),
     pytest.param(
         edit("work: can-kiem-liem-chinh-1949", "work: dao-duc-cach-mang-1958"),
-        11,
-        "attribution is provisional",
-        id="provisional-work",
+        12,
+        "passage is not found word for word in 'dao-duc-cach-mang-1958'",
+        id="another-work",
     ),
     pytest.param(
         edit("bốn đức: Cần", "bốn đức, Cần"),
@@ -402,8 +409,9 @@ def test_the_same_question_twice_is_reported(root: Path) -> None:
 def test_a_one_letter_change_in_a_shipped_passage_is_caught(shipped: Path) -> None:
     path = shipped / "quizzes" / "di-chuc.yaml"
     text = path.read_text("utf-8")
-    assert text.count("như giữ gìn con ngươi của mắt mình.") == 2  # two questions cite it
-    path.write_text(text.replace("con ngươi của mắt mình.", "con ngươi của mắt."), "utf-8")
+    sentence = "Sau khi tôi đã qua đời, chớ nên tổ chức điếu phúng linh đình"
+    assert text.count(sentence) == 2  # two questions cite it
+    path.write_text(text.replace(sentence, sentence[:-5]), "utf-8")
     lines = text.splitlines()
     expected = [
         (
@@ -411,7 +419,7 @@ def test_a_one_letter_change_in_a_shipped_passage_is_caught(shipped: Path) -> No
             lines.index("    passage: |-", lines.index(f"  - id: {qid}")) + 1,
             f"question {qid}: passage is not found word for word in 'di-chuc-1969'",
         )
-        for qid in ("di-chuc-12", "di-chuc-13")
+        for qid in ("di-chuc-31", "di-chuc-32")
     ]
     assert [x for x in found(shipped) if "word for word" in x[2]] == expected
 

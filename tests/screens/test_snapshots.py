@@ -85,7 +85,9 @@ def _screens() -> dict[str, Screen]:
             created, "https://t.me/hocbac_bot?start=X", 3, TZ
         ),
         "cell.members": cell.member_list(overview),
-        "lessons.lesson": lessons.lesson(LessonView(first, 1, 28, False)),
+        "lessons.lesson": lessons.lesson(
+            LessonView(first, 1, 28, False, CATALOG.works[first.work].toan_tap)
+        ),
         "lessons.read_done": lessons.read_done(first, ReadingProgress(3, 28, 2)),
         "lessons.history": lessons.history([first], ReadingProgress(1, 28, 1)),
         "settings.overview": settings.overview(
