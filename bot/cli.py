@@ -198,6 +198,12 @@ def content_check(
     )
     for line in verification_table(catalog, banks):
         typer.echo(line)
+    findings = banks.lint()
+    typer.echo(f"Quiz linter: {len(findings)} finding(s).")
+    for finding in findings:
+        typer.echo(f"  {finding}")
+    if findings:
+        raise typer.Exit(1)
 
 
 @content_app.command("load")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from bot.catalog import (
     load_catalog,
 )
 from bot.content_models import GAP, Work
+from bot.quiz_lint import Finding, Item, leaking_pairs, lint
 from bot.quiz_models import FACTS, Bank, Question, matchable
 
 __all__ = [
@@ -84,9 +86,29 @@ class QuizBanks:
         }
         return QuizBanks({k: b for k, b in kept.items() if b.questions})
 
+    def lint(self) -> list[Finding]:
+        """The quiz linter's findings, bank by bank (none for the shipped banks)."""
+        return [
+            f for b in self.banks.values() for f in lint(b.id, [_item(q) for q in b.questions])
+        ]
+
+    @cached_property
+    def apart(self) -> frozenset[frozenset[str]]:
+        """Pairs of questions of one bank where one stem gives the other's answer away: a round
+        never holds both."""
+        return frozenset(
+            frozenset((a, b))
+            for bank in self.banks.values()
+            for a, b, _ in leaking_pairs([_item(q) for q in bank.questions])
+        )
+
     @property
     def question_count(self) -> int:
         return sum(len(b.questions) for b in self.banks.values())
+
+
+def _item(q: Question) -> Item:
+    return Item(q.id, q.question, q.options, q.correct)
 
 
 def load_banks(root: Path = CONTENT, catalog: Catalog | None = None) -> QuizBanks:

@@ -11,7 +11,7 @@ from bot.screens.base import Button, Screen, column, esc
 from bot.screens.menus import OpenCell, OpenMenu
 from bot.services.quiz_banks import BankInfo
 from bot.services.quiz_import import ParsedBank
-from bot.texts import common
+from bot.texts import common, quiz
 from bot.texts import quiz_import as t
 
 MESSAGE_MAX = 4096  # Telegram's limit for one message's text
@@ -57,6 +57,8 @@ def report(file_name: str, parsed: ParsedBank, draft: BankInfo | None) -> list[S
     lines.append("")
     if parsed.too_long_for_polls:
         lines.append(t.too_long_for_polls(parsed.too_long_for_polls))
+    # The quiz linter's advice (bot.quiz_lint): tells that let a player guess without knowing.
+    lines += [esc(quiz.lint(f.kind, f.ids, f.words, f.share)) for f in parsed.findings[:10]]
     if draft is None:
         lines.append(t.nothing_imported())
         buttons = column(Button(common.MENU_MAIN, OpenMenu()))

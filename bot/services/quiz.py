@@ -138,7 +138,7 @@ async def start_round(
     require_active(member)
     now = clock.now()
     scope_id, pool = await _pool(session, catalog, banks, member, kind, key)
-    chosen = await _pick(session, now, member, pool, due_only=kind == "d")
+    chosen = await _pick(session, now, member, pool, due_only=kind == "d", apart=banks.apart)
     if not chosen:
         raise NoQuestions(await _next_due(session, banks, member) if kind == "d" else None)
     await session.execute(
@@ -347,9 +347,16 @@ def _unique(questions: Iterable[Question]) -> list[Question]:
 
 
 async def _pick(
-    session: AsyncSession, now: datetime, member: Member, pool: list[Question], *, due_only: bool
+    session: AsyncSession,
+    now: datetime,
+    member: Member,
+    pool: list[Question],
+    *,
+    due_only: bool,
+    apart: frozenset[frozenset[str]] = frozenset(),
 ) -> list[Question]:
-    """Due questions first (most overdue first), then unseen ones, then the soonest due."""
+    """Due questions first (most overdue first), then unseen ones, then the soonest due; never
+    two questions where one gives the other's answer away (QuizBanks.apart)."""
     rows = await session.execute(
         select(QuizCard.question_id, QuizCard.due).where(QuizCard.member_id == member.id)
     )
@@ -357,10 +364,21 @@ async def _pick(
     seen = sorted((q for q in pool if q.id in due_at), key=lambda q: due_at[q.id])
     due = [q for q in seen if due_at[q.id] <= now]
     if due_only:
-        return due[:ROUND_SIZE]
+        return _apart(due, apart)
     unseen = [q for q in pool if q.id not in due_at]
     later = [q for q in seen if due_at[q.id] > now]
-    return (due + unseen + later)[:ROUND_SIZE]
+    return _apart(due + unseen + later, apart)
+
+
+def _apart(ordered: list[Question], apart: frozenset[frozenset[str]]) -> list[Question]:
+    """The first ROUND_SIZE questions in order, skipping one that leaks with one already in."""
+    chosen: list[Question] = []
+    for q in ordered:
+        if len(chosen) == ROUND_SIZE:
+            break
+        if not any(frozenset((q.id, x.id)) in apart for x in chosen):
+            chosen.append(q)
+    return chosen
 
 
 async def _due_ids(

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from datetime import time as clock_time
 from typing import Any
 
+from bot.quiz_lint import Finding, Item, lint
 from bot.quiz_models import POLL_EXPLANATION_MAX, POLL_OPTION_MAX, POLL_QUESTION_MAX
 from bot.services.quiz_banks import BankQuestion
 from bot.services.quiz_sheets import Cells, FileRejected, read_table
@@ -60,6 +61,8 @@ class RowProblem:
 class ParsedBank:
     questions: tuple[BankQuestion, ...]
     problems: tuple[RowProblem, ...]
+    # The quiz linter's findings on the good rows (ids are row numbers): advice, not refusals.
+    findings: tuple[Finding, ...] = ()
 
     @property
     def too_long_for_polls(self) -> int:
@@ -89,6 +92,7 @@ def parse_bank(data: bytes, file_name: str) -> ParsedBank:
             for row in range(first + 1, merged.last_row + 1):
                 bad.setdefault(row, [])  # reported once, at the range's first row
     questions: list[BankQuestion] = []
+    rows: list[int] = []  # the row of each good question, for the linter's findings
     asked: dict[str, int] = {}  # folded question → the row that first asked it
     for number, cells in table.rows:
         if number in bad:
@@ -102,8 +106,12 @@ def parse_bank(data: bytes, file_name: str) -> ParsedBank:
             bad[number] = reasons
         else:
             questions.append(question)
+            rows.append(number)
     problems = tuple(RowProblem(n, "; ".join(r)) for n, r in sorted(bad.items()) if r)
-    return ParsedBank(tuple(questions), problems)
+    items = [
+        Item(str(n), q.text, q.options, q.correct) for n, q in zip(rows, questions, strict=True)
+    ]
+    return ParsedBank(tuple(questions), problems, tuple(lint(file_name, items)))
 
 
 def _is_header(cells: Cells) -> bool:

@@ -26,8 +26,8 @@ HEADER = (
 # names the document the question is about.
 EXAMPLES = {
     "thuc-hanh-01": "Chỉ thị 05-CT/TW ngày 15/5/2016 của Bộ Chính trị",
-    "thuc-hanh-02": "Chỉ thị 05-CT/TW ngày 15/5/2016 của Bộ Chính trị",
-    "thuc-hanh-04": "Kết luận 01-KL/TW ngày 18/5/2021 của Bộ Chính trị",
+    "thuc-hanh-05": "Kết luận 01-KL/TW ngày 18/5/2021 của Bộ Chính trị",
+    "thuc-hanh-07": "Quy định 37-QĐ/TW ngày 25/10/2021",
 }
 
 

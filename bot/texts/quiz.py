@@ -109,3 +109,21 @@ def refused(reason: str) -> str:
     if reason == "finished":
         return "Vòng ôn tập này đã kết thúc; kết quả được giữ nguyên."
     return "Vòng ôn tập này đã dừng hoặc quá hạn. Đồng chí vui lòng bắt đầu vòng mới."
+
+
+def lint(kind: str, ids: tuple[str, ...], words: str, share: int) -> str:
+    """One finding of the quiz linter on an imported bank; ids are the rows Excel shows."""
+    if kind == "leak":
+        return f"Dòng {ids[1]}: câu hỏi để lộ đáp án của dòng {ids[0]} («{words}»)."
+    if kind == "stem-has-key":
+        return f"Dòng {ids[0]}: câu hỏi chứa luôn đáp án."
+    if kind == "longest-bias":
+        return (
+            f"Đáp án đúng là phương án dài nhất ở {share}% số câu (nên dưới 35%); người dự "
+            "thi dễ đoán. Hãy viết các phương án dài gần bằng nhau."
+        )
+    if kind == "odd-key":
+        return f"Dòng {ids[0]}: chỉ đáp án đúng thiếu chữ «{words}» mà các phương án khác đều có."
+    if kind == "duplicate":
+        return f"Dòng {ids[0]} và dòng {ids[1]}: hai câu hỏi gần như trùng nhau."
+    return f"Dòng {ids[0]}: các phương án dài ngắn quá chênh lệch."

@@ -94,6 +94,7 @@ def test_content_check_passes_on_the_shipped_content() -> None:
     assert "  di-chuc-1969: copy-only; 35 sentence(s) on one copy; 7 withheld;" in result.output
     assert "chưa đối chiếu với Toàn tập" in result.output
     assert re.search(r"at least checked: 0 lessons, \d+ quiz questions", result.output)
+    assert "Quiz linter: 0 finding(s)." in result.output
 
 
 def test_content_check_reports_a_quiz_passage_that_is_not_in_its_work(tmp_path: Path) -> None:

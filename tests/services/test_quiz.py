@@ -57,7 +57,7 @@ async def test_a_theme_round_asks_ten_questions_from_the_theme_works_and_the_pra
     session: AsyncSession, clock: FakeClock, cast: Cast
 ) -> None:
     lessons = CATALOG.lessons["toan-khoa-xiii"]
-    only = tuple(x for x in lessons if x.work == "duong-kach-menh-1927")
+    only = tuple(x for x in lessons if x.work == "can-kiem-liem-chinh-1949")
     catalog = replace(CATALOG, lessons={"toan-khoa-xiii": only})
     first = await quiz.start_round(session, clock, catalog, BANKS, cast.an, "t")
     ids = [first.question.id]
@@ -70,7 +70,7 @@ async def test_a_theme_round_asks_ten_questions_from_the_theme_works_and_the_pra
     assert (first.size, first.short) == (10, False)
     assert len(set(ids)) == 10
     banks = {BANKS.bank_of(x).id for x in ids}  # type: ignore[union-attr]
-    assert banks == {"duong-kach-menh", "thuc-hanh"}
+    assert banks == {"can-kiem-liem-chinh", "thuc-hanh"}
 
 
 async def test_a_chosen_work_with_few_questions_makes_a_shorter_round(
@@ -81,7 +81,7 @@ async def test_a_chosen_work_with_few_questions_makes_a_shorter_round(
     by_work = await quiz.start_round(
         session, clock, CATALOG, BANKS, cast.an, "w", lesson_key("duong-kach-menh-1927")
     )
-    assert by_work.size == 2
+    assert by_work.size == 3
     assert by_work.question.work == "duong-kach-menh-1927"
 
 
@@ -202,3 +202,22 @@ async def test_a_question_removed_from_the_content_mid_round_is_skipped(
     assert (result.score, result.total) == (1, 1)
     row = await session.get(QuizRound, first.round_id)
     assert row is not None and row.finished_at is not None
+
+
+async def test_a_round_never_holds_two_questions_where_one_gives_the_other_away(
+    session: AsyncSession, clock: FakeClock, cast: Cast
+) -> None:
+    practice = BANKS.banks["thuc-hanh"]
+    dated, term = practice.questions[0], practice.questions[1]  # 15/5/2016; khóa XII
+    telling = term.model_copy(
+        update={"question": "Chỉ thị 05-CT/TW ngày 15/5/2016 là của khóa nào?"}
+    )
+    bank = practice.model_copy(update={"questions": (dated, telling)})
+    banks = QuizBanks({bank.id: bank})
+    assert banks.apart == {frozenset((dated.id, telling.id))}
+    assert [f.kind for f in banks.lint()] == ["leak"]
+    first = await quiz.start_round(
+        session, clock, CATALOG, banks, cast.an, "b", lesson_key("thuc-hanh")
+    )
+    assert first.size == 1  # the second would give the first away
+    assert BANKS.apart == frozenset()  # the shipped banks have no such pair
