@@ -56,6 +56,7 @@ def lesson(view: LessonView) -> Screen:
         esc(x.question),
         view.position,
         view.total,
+        t.theme_line(esc(view.theme_name), view.theme_years) if view.theme_name else "",
     )
     return Screen(
         text,

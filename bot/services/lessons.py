@@ -34,6 +34,8 @@ class LessonView:
     total: int
     already_read: bool
     toan_tap: str = ""  # the work's volume and page as its copies state them, if known
+    theme_name: str = ""  # the theme the lesson belongs to, and its years
+    theme_years: tuple[int, ...] = ()
 
 
 def lesson_key(lesson_id: str) -> str:
@@ -99,7 +101,7 @@ async def todays_lesson(
     require_active(member)
     lessons = catalog.lessons.get(await theme_of(session, catalog, member.unit_id), ())
     view = pick_lesson(lessons, await read_ids(session, member.id), after)
-    return replace(view, toan_tap=_toan_tap(catalog, view.lesson))
+    return _cited(catalog, view)
 
 
 def pick_lesson(
@@ -140,18 +142,20 @@ async def lesson_view(
     lesson = find(catalog, key)
     lessons = catalog.lessons.get(lesson.theme, ())
     done = await read_ids(session, member.id)
-    return LessonView(
-        lesson,
-        lessons.index(lesson) + 1,
-        len(lessons),
-        lesson.id in done,
-        _toan_tap(catalog, lesson),
+    view = LessonView(lesson, lessons.index(lesson) + 1, len(lessons), lesson.id in done)
+    return _cited(catalog, view)
+
+
+def _cited(catalog: Catalog, view: LessonView) -> LessonView:
+    """The view with what the catalog knows around the lesson: Toàn tập, theme and years."""
+    work = catalog.works.get(view.lesson.work)
+    theme = catalog.themes.get(view.lesson.theme)
+    return replace(
+        view,
+        toan_tap=work.toan_tap if work is not None else "",
+        theme_name=theme.name if theme is not None else "",
+        theme_years=theme.years if theme is not None else (),
     )
-
-
-def _toan_tap(catalog: Catalog, lesson: Lesson) -> str:
-    work = catalog.works.get(lesson.work)
-    return work.toan_tap if work is not None else ""
 
 
 def find(catalog: Catalog, key: str) -> Lesson:

@@ -17,6 +17,8 @@ def help_text(is_manager: bool) -> str:
         "• Bấm các nút bên dưới tin nhắn, hoặc gõ tên nút hay số thứ tự của nút (có dấu hay "
         "không dấu đều được).",
         "• Gõ <code>menu</code> bất cứ lúc nào để về menu chính.",
+        "• «Học bài» (<code>/hoc</code>): bài học hôm nay theo chuyên đề của chi bộ; "
+        "<code>/tim</code> và một từ khóa để tìm trong các tác phẩm của Bác.",
         "• «Cài đặt nhắc nhở» (hoặc <code>/caidat</code>): đổi giờ nhận bài, giờ yên lặng, "
         "tạm dừng 7 ngày, múi giờ.",
         "• «Bản cam kết» (<code>/camket</code>), «Tự soi, tự sửa» (<code>/tusoi</code>); "

@@ -13,14 +13,28 @@ WITHHELD = "(câu này chưa được đối chiếu, không hiển thị)"
 
 
 def lesson(
-    title: str, passage: str, citation: str, note: str, question: str, position: int, total: int
+    title: str,
+    passage: str,
+    citation: str,
+    note: str,
+    question: str,
+    position: int,
+    total: int,
+    theme: str = "",
 ) -> str:
+    studied = f"\n\n<i>{theme}</i>" if theme else ""
     return (
         f"<b>📖 Bài {position}/{total}: {title}</b>\n\n"
         f"<i>«{passage}»</i>\n— {citation}\n\n"
         f"<b>Ghi chú.</b> {note}\n\n"
-        f"<b>Liên hệ bản thân.</b> {question}"
+        f"<b>Liên hệ bản thân.</b> {question}{studied}"
     )
+
+
+def theme_line(name: str, years: tuple[int, ...]) -> str:
+    """Which theme the member is studying and its years, so a past term is not taken for now."""
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (f"{years[0]}" if years else "")
+    return f"Chuyên đề chi bộ đang học: {name}" + (f" ({span})." if span else ".")
 
 
 def citation(lesson_citation: str, toan_tap: str) -> str:

@@ -100,7 +100,8 @@ def deadline_today(deadline: date) -> str:
 
 
 def meeting_today(cell_name: str, theme: str | None) -> str:
-    line = f"\nChuyên đề năm: <b>{theme}</b>." if theme else ""
+    # Not «Chuyên đề năm»: the cell may follow the whole-term theme, or one of past years.
+    line = f"\nChuyên đề chi bộ đang học: <b>{theme}</b>." if theme else ""
     return f"🗓 Hôm nay {cell_name} sinh hoạt định kỳ. Đồng chí nhớ tham dự.{line}"
 
 

@@ -47,6 +47,7 @@ from db.models import PledgeStatus, Rating, Role
 GOLDEN = Path(__file__).with_name("golden.json")
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CATALOG = load_catalog()
+TERM = CATALOG.themes["toan-khoa-xiii"]
 BANKS = load_banks(catalog=CATALOG)
 
 
@@ -86,7 +87,9 @@ def _screens() -> dict[str, Screen]:
         ),
         "cell.members": cell.member_list(overview),
         "lessons.lesson": lessons.lesson(
-            LessonView(first, 1, 28, False, CATALOG.works[first.work].toan_tap)
+            LessonView(
+                first, 1, 28, False, CATALOG.works[first.work].toan_tap, TERM.name, TERM.years
+            )
         ),
         "lessons.read_done": lessons.read_done(first, ReadingProgress(3, 28, 2)),
         "lessons.history": lessons.history([first], ReadingProgress(1, 28, 1)),

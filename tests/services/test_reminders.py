@@ -115,7 +115,7 @@ async def test_the_meeting_morning_reminder_comes_before_noon_only(
     )
     assert row is not None
     assert "Chi bộ 1 sinh hoạt định kỳ" in row.payload["text"]
-    assert "Chuyên đề năm" in row.payload["text"]
+    assert "Chuyên đề chi bộ đang học" in row.payload["text"]
     clock.set(at(date(2026, 12, 5), 12, 0))
     assert "meeting" not in await due(session, clock)  # after noon: too late, not sent
 
