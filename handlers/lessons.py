@@ -139,9 +139,9 @@ async def on_themes(
 ) -> None:
     if member.role not in (Role.COMMITTEE_ADMIN, Role.OPERATOR):
         raise NotAllowed("only a committee chooses its theme")
-    current = await service.theme_of(session, catalog, member.unit_id)
+    current, chosen = await service.studied(session, catalog, member.unit_id)
     await query.answer()
-    await show(query, screens.themes(catalog, member.unit.name, current), state)
+    await show(query, screens.themes(catalog, member.unit.name, current, chosen), state)
 
 
 @router.callback_query(ActionIs(screens.PickTheme))

@@ -30,7 +30,7 @@ async def enqueue_daily_lessons(
     async with sessionmaker() as session:
         due_now = await daily.due_lessons(session, clock, tz)
         done = await lessons.read_ids_of(session, [d.member.id for d in due_now])
-        themes: dict[int, str] = {}
+        themes: dict[int, tuple[str, bool]] = {}
         for due in due_now:
             # The lesson belongs to the day it arrives: one held by quiet hours into the next
             # morning is that day's lesson. Keyed by the day it fell due, a member who chose
@@ -38,11 +38,9 @@ async def enqueue_daily_lessons(
             day = due.due_at.astimezone(zone_of(due.member, tz)).date()
             unit_id = due.member.unit_id
             if unit_id not in themes:
-                themes[unit_id] = await lessons.theme_of(session, catalog, unit_id)
+                themes[unit_id] = await lessons.studied(session, catalog, unit_id)
             try:
-                view = lessons.pick_lesson(
-                    catalog.lessons.get(themes[unit_id], ()), done[due.member.id]
-                )
+                view = lessons.pick_for(catalog, *themes[unit_id], done[due.member.id])
             except NotFound:
                 continue  # the member's theme has no lessons: nothing to send
             added += await outbox.enqueue(

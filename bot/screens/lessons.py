@@ -56,7 +56,9 @@ def lesson(view: LessonView) -> Screen:
         esc(x.question),
         view.position,
         view.total,
-        t.theme_line(esc(view.theme_name), view.theme_years) if view.theme_name else "",
+        t.theme_line(esc(view.theme_name), view.theme_years, view.theme_chosen, view.borrowed)
+        if view.theme_name
+        else "",
     )
     return Screen(
         text,
@@ -151,15 +153,22 @@ def history(read: list[Lesson], progress: ReadingProgress) -> Screen:
     )
 
 
-def themes(catalog: Catalog, unit_name: str, current: str) -> Screen:
-    usable = [x for x in catalog.themes.values() if catalog.lessons.get(x.id)]
+def themes(catalog: Catalog, unit_name: str, current: str, chosen: bool = True) -> Screen:
+    # Every theme with an official name, lessons or not: a committee may pick its province's
+    # theme before lessons exist (members are told the lessons are the whole-term theme's).
+    usable = sorted(
+        (x for x in catalog.themes.values() if x.found), key=lambda x: (-x.years[-1], x.id)
+    )
     buttons = [
-        Button(("✅ " if x.id == current else "") + x.name[:60], PickTheme(lesson_key(x.id)))
+        Button(
+            t.theme_button(x.id == current, x.name, x.years, bool(catalog.lessons.get(x.id))),
+            PickTheme(lesson_key(x.id)),
+        )
         for x in usable
     ]
     name = catalog.themes[current].name if current in catalog.themes else current
     return Screen(
-        t.choose_theme(esc(unit_name), esc(name)),
+        t.choose_theme(esc(unit_name), esc(name), chosen),
         column(*buttons, Button(common.MENU_MAIN, OpenMenu())),
     )
 

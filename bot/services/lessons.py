@@ -34,8 +34,10 @@ class LessonView:
     total: int
     already_read: bool
     toan_tap: str = ""  # the work's volume and page as its copies state them, if known
-    theme_name: str = ""  # the theme the lesson belongs to, and its years
+    theme_name: str = ""  # the theme the member studies, and its years
     theme_years: tuple[int, ...] = ()
+    theme_chosen: bool = True  # False: no committee chose one; the whole-term theme stands in
+    borrowed: bool = False  # the studied theme has no lessons yet; this one is the term's
 
 
 def lesson_key(lesson_id: str) -> str:
@@ -44,16 +46,40 @@ def lesson_key(lesson_id: str) -> str:
 
 
 async def theme_of(session: AsyncSession, catalog: Catalog, unit_id: int) -> str:
-    """Return the theme the unit follows: its own, the nearest committee's, or the default."""
+    """Return the theme the unit studies: its own, the nearest committee's, or the default."""
+    return (await studied(session, catalog, unit_id))[0]
+
+
+async def studied(session: AsyncSession, catalog: Catalog, unit_id: int) -> tuple[str, bool]:
+    """The theme the unit studies and whether a committee chose it (False: nobody has, and
+    the whole-term theme stands in, which members are told). A chosen theme may have no
+    lessons yet: lessons_of then lends the whole-term theme's."""
     chain = await ancestors(session, unit_id)
     chosen = {
         row.unit_id: row.theme_id
         for row in await session.scalars(select(UnitTheme).where(UnitTheme.unit_id.in_(chain)))
     }
     for unit in chain:
-        if chosen.get(unit) in catalog.lessons:
-            return chosen[unit]
-    return DEFAULT_THEME if DEFAULT_THEME in catalog.lessons else next(iter(catalog.lessons), "")
+        if chosen.get(unit) in catalog.themes:
+            return chosen[unit], True
+    default = (
+        DEFAULT_THEME if DEFAULT_THEME in catalog.lessons else next(iter(catalog.lessons), "")
+    )
+    return default, False
+
+
+def lessons_of(catalog: Catalog, theme_id: str) -> tuple[Lesson, ...]:
+    """The lessons members of a theme read: its own, or the whole-term theme's until it has
+    some."""
+    return catalog.lessons_for(theme_id) or catalog.lessons_for(DEFAULT_THEME)
+
+
+def pick_for(
+    catalog: Catalog, theme_id: str, chosen: bool, done: set[str], after: str | None = None
+) -> LessonView:
+    """The next lesson of a theme (see pick_lesson), with the theme named as studied."""
+    view = pick_lesson(lessons_of(catalog, theme_id), done, after)
+    return _cited(catalog, view, theme_id, chosen)
 
 
 async def choose_theme(
@@ -76,8 +102,8 @@ async def set_theme(
     """Make a unit (and every cell under it) follow a theme. Commits."""
     if theme_id not in catalog.themes:
         raise NotFound(f"theme {theme_id!r}")
-    if theme_id not in catalog.lessons:
-        raise InvalidInput("that theme has no lessons yet")
+    if not catalog.themes[theme_id].found:
+        raise InvalidInput("that theme has no official name")  # a name is never made up
     row = await session.get(UnitTheme, unit_id)
     if row is None:
         session.add(UnitTheme(unit_id=unit_id, theme_id=theme_id, set_at=clock.now()))
@@ -99,9 +125,8 @@ async def todays_lesson(
 ) -> LessonView:
     """Return the first unread lesson of the member's theme (after `after`, for "Đọc tiếp")."""
     require_active(member)
-    lessons = catalog.lessons.get(await theme_of(session, catalog, member.unit_id), ())
-    view = pick_lesson(lessons, await read_ids(session, member.id), after)
-    return _cited(catalog, view)
+    theme_id, chosen = await studied(session, catalog, member.unit_id)
+    return pick_for(catalog, theme_id, chosen, await read_ids(session, member.id), after)
 
 
 def pick_lesson(
@@ -143,18 +168,21 @@ async def lesson_view(
     lessons = catalog.lessons.get(lesson.theme, ())
     done = await read_ids(session, member.id)
     view = LessonView(lesson, lessons.index(lesson) + 1, len(lessons), lesson.id in done)
-    return _cited(catalog, view)
+    return _cited(catalog, view, lesson.theme, True)
 
 
-def _cited(catalog: Catalog, view: LessonView) -> LessonView:
-    """The view with what the catalog knows around the lesson: Toàn tập, theme and years."""
+def _cited(catalog: Catalog, view: LessonView, theme_id: str, chosen: bool) -> LessonView:
+    """The view with what the catalog knows around the lesson: Toàn tập, and the theme the
+    member studies with its years (which may not be the lesson's own, see lessons_of)."""
     work = catalog.works.get(view.lesson.work)
-    theme = catalog.themes.get(view.lesson.theme)
+    theme = catalog.themes.get(theme_id)
     return replace(
         view,
         toan_tap=work.toan_tap if work is not None else "",
         theme_name=theme.name if theme is not None else "",
         theme_years=theme.years if theme is not None else (),
+        theme_chosen=chosen,
+        borrowed=view.lesson.theme != theme_id,
     )
 
 

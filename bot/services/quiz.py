@@ -25,7 +25,7 @@ from bot.clock import Clock
 from bot.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from bot.quizbank import Question, QuizBanks
 from bot.services.access import require_active
-from bot.services.lessons import lesson_key, theme_of
+from bot.services.lessons import lesson_key, lessons_of, theme_of
 from db.models import Member, QuizAnswer, QuizCard, QuizRound
 
 ROUND_SIZE = 10
@@ -323,7 +323,7 @@ async def _pool(
     """The scope's id and every question in it, in bank order, each once."""
     if kind == "t":
         theme = await theme_of(session, catalog, member.unit_id)
-        works = {x.work for x in catalog.lessons_for(theme)}
+        works = {x.work for x in lessons_of(catalog, theme)}
         chosen = [b for b in banks.banks.values() if b.works & works or b.id == PRACTICE_BANK]
         return theme, _unique(q for b in chosen for q in b.questions)
     if kind == "b":

@@ -31,10 +31,30 @@ def lesson(
     )
 
 
-def theme_line(name: str, years: tuple[int, ...]) -> str:
-    """Which theme the member is studying and its years, so a past term is not taken for now."""
-    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (f"{years[0]}" if years else "")
-    return f"Chuyên đề chi bộ đang học: {name}" + (f" ({span})." if span else ".")
+def _span(years: tuple[int, ...]) -> str:
+    return f"{years[0]}–{years[-1]}" if len(years) > 1 else (f"{years[0]}" if years else "")
+
+
+def theme_line(name: str, years: tuple[int, ...], chosen: bool, borrowed: bool) -> str:
+    """Which theme the member studies and its years, so a past term is not taken for now."""
+    span = f" ({_span(years)})" if years else ""
+    if not chosen:
+        return (
+            f"Chi bộ chưa chọn chuyên đề; bài học tạm theo chuyên đề toàn khóa: {name}{span}. "
+            "Cấp ủy chọn chuyên đề ở mục «Chọn chuyên đề»."
+        )
+    if borrowed:
+        return (
+            f"Chuyên đề chi bộ đang học: {name}{span}. Chuyên đề này chưa có bài học trong bot, "
+            "nên bài trên lấy từ chuyên đề toàn khóa."
+        )
+    return f"Chuyên đề chi bộ đang học: {name}{span}."
+
+
+def theme_button(current: bool, name: str, years: tuple[int, ...], has_lessons: bool) -> str:
+    mark = "✅ " if current else ""
+    lessons = "" if has_lessons else ", chưa có bài"
+    return f"{mark}{_span(years)}{lessons}: {name}"[:64]
 
 
 def citation(lesson_citation: str, toan_tap: str) -> str:
@@ -76,10 +96,16 @@ def all_read(total: int) -> str:
 MENU_THEME = "📚 Chọn chuyên đề"
 
 
-def choose_theme(unit_name: str, current: str) -> str:
+def choose_theme(unit_name: str, current: str, chosen: bool) -> str:
+    now = (
+        f"Chuyên đề {unit_name} đang học: <b>{current}</b>."
+        if chosen
+        else f"{unit_name} chưa chọn chuyên đề; bài học đang tạm theo chuyên đề toàn khóa "
+        f"<b>{current}</b>. Bấm vào chuyên đề ấy để xác nhận, hoặc chọn chuyên đề khác."
+    )
     return (
-        f"Chuyên đề {unit_name} đang học: <b>{current}</b>.\n"
-        "Chọn chuyên đề cho năm nay (các chi bộ trực thuộc sẽ học theo):"
+        f"{now}\nChọn chuyên đề cho năm nay (các chi bộ trực thuộc sẽ học theo). Chuyên đề "
+        "«chưa có bài»: chi bộ vẫn đọc bài của chuyên đề toàn khóa cho đến khi có bài."
     )
 
 

@@ -26,6 +26,8 @@ async def test_a_member_reads_todays_lesson_and_the_next(
     first = app.catalog.lessons["toan-khoa-xiii"][0]
     assert f"Bài 1/{len(app.catalog.lessons['toan-khoa-xiii'])}" in an.text()
     assert "Trong Đảng thực hành dân chủ rộng rãi" in an.text()
+    assert "Chi bộ chưa chọn chuyên đề; bài học tạm theo chuyên đề toàn khóa" in an.text()
+    assert "(2021–2025)" in an.text()
     assert first.citation in an.text()
     assert an.buttons()[:3] == [t.READ, t.NEXT, t.FULL_TEXT]
 
@@ -101,11 +103,23 @@ async def test_a_committee_admin_chooses_the_theme_in_the_bot(
     giap = pilot_for(106)
     await giap.send("/start")
     await giap.press(t.MENU_THEME)
-    assert "Chọn chuyên đề cho năm nay" in giap.text()
-    assert giap.buttons()[0].startswith("✅ Học tập và làm theo")
-    await giap.press(giap.buttons()[0])
+    # No committee has chosen: the screen says so and offers the term theme to confirm.
+    assert "chưa chọn chuyên đề" in giap.text() and "Chọn chuyên đề cho năm nay" in giap.text()
+    term = next(b for b in giap.buttons() if b.startswith("✅ 2021–2025: Học tập và làm theo"))
+    await giap.press(term)
     assert "Đã chọn chuyên đề cho Đảng bộ phường 1" in giap.text()
     assert await session.scalar(select(UnitTheme.theme_id)) == "toan-khoa-xiii"
+    # A province's theme with no lessons yet can be chosen; members are told whose lessons
+    # they read meanwhile.
+    await giap.send("menu")
+    await giap.press(t.MENU_THEME)
+    assert "Chuyên đề Đảng bộ phường 1 đang học" in giap.text()
+    later = next(b for b in giap.buttons() if "chưa có bài" in b)
+    await giap.press(later)
+    assert "Đã chọn chuyên đề" in giap.text()
+    an = pilot_for(102)
+    await an.send("/hoc")
+    assert "Chuyên đề này chưa có bài học trong bot" in an.text()
 
 
 async def test_a_member_cannot_choose_a_theme(
