@@ -110,12 +110,14 @@ def full_text(x: Lesson, work: Work) -> Screen:
         part = esc(part)
         for sentence in work.withheld:
             part = part.replace(esc(" ".join(nfc(sentence).split())), t.WITHHELD)
-        return part.replace(esc(GAP), "").replace(_BREAK, "\n\n").strip(" ")
+        return part.replace(esc(GAP), "").replace(_BREAK, "\n\n")
 
     bold = esc(text[start:end]).replace(_BREAK, "\n\n")
-    excerpt = f"{shown(text[lo:start])}<b>{bold}</b>{shown(text[end:hi])}"
+    excerpt = f"{shown(text[lo:start])}<b>{bold}</b>{shown(text[end:hi])}".strip()
+    # A fragment that begins inside a sentence (lower case) is marked as cut, too.
+    cut_before = lo > 0 or text[:1].islower()
     return Screen(
-        t.full_text(esc(work.title), excerpt.strip(), lo > 0, hi < len(text)),
+        t.full_text(esc(work.title), excerpt, cut_before, hi < len(text)),
         (
             (Button(t.BACK_TO_LESSON, OpenLesson(lesson_key(x.id))),),
             (Button(common.MENU_MAIN, OpenMenu()),),
@@ -124,6 +126,7 @@ def full_text(x: Lesson, work: Work) -> Screen:
 
 
 _BREAK = "\u2029"  # a paragraph break, kept as one character while the text is cut
+_OMITTED = "(…)"  # between two fragments of a work: material the corpus does not have
 # The end of a sentence: . ! ? or … (and a closing quote), then a space or a paragraph break.
 _SENTENCE_END = re.compile(r"[.!?…][\"”»]?(?= |\u2029)|\u2029")
 
@@ -135,9 +138,15 @@ def _next_break(text: str, at: int) -> int:
 
 def _readable(text: str) -> str:
     """The work's text with single spaces, paragraphs marked by _BREAK, and the corpus's
-    paragraphs of missing material dropped (a gap inside a sentence is left to `shown`)."""
-    paragraphs = (" ".join(p.split()) for p in nfc(text).split("\n\n"))
-    return _BREAK.join(p for p in paragraphs if p and p != GAP)
+    paragraphs of missing material shown as (…) between fragments, dropped at either end (a
+    gap inside a sentence is left to `shown`)."""
+    paragraphs = [" ".join(p.split()) for p in nfc(text).split("\n\n")]
+    kept = [_OMITTED if p == GAP else p for p in paragraphs if p]
+    while kept and kept[0] == _OMITTED:
+        kept.pop(0)
+    while kept and kept[-1] == _OMITTED:
+        kept.pop()
+    return _BREAK.join(kept)
 
 
 def history(read: list[Lesson], progress: ReadingProgress) -> Screen:
