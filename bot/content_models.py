@@ -123,9 +123,16 @@ class Work(_Model):
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
-        """The text's paragraphs, without the corpus's "[...]" notes of missing material."""
-        parts = (p.strip() for p in self.text.split("\n\n"))
-        return tuple(p for p in parts if p and not p.startswith(GAP))
+        """The text's paragraphs, as search may show them: without the corpus's "[...]" notes
+        of missing material, and split around withheld sentences, which are left out."""
+        found: list[str] = []
+        for paragraph in self.text.split("\n\n"):
+            pieces = [" ".join(paragraph.split())]
+            for sentence in self.withheld:
+                cut = " ".join(sentence.split())
+                pieces = [x for piece in pieces for x in piece.split(cut)]
+            found += [x.strip() for x in pieces if x.strip() and not x.strip().startswith(GAP)]
+        return tuple(found)
 
 
 def _flat(text: str) -> str:

@@ -32,14 +32,15 @@ async def test_the_four_virtues_are_found_with_or_without_diacritics(
     loaded: AsyncSession, query: str
 ) -> None:
     found = await search.search(loaded, query)
-    # The Di chúc also says "cần kiệm liêm chính"; both must be found.
-    assert {h.work_id for h in found.hits} == {"can-kiem-liem-chinh-1949", "di-chuc-1969"}
+    # The Di chúc's "thật sự cần kiệm liêm chính" sentence is withheld (its copies tie), so
+    # only the work itself is found.
+    assert {h.work_id for h in found.hits} == {"can-kiem-liem-chinh-1949"}
 
 
 async def test_d_with_stroke_folds_to_d(loaded: AsyncSession) -> None:
-    found = await search.search(loaded, "doan ket con nguoi cua mat")
+    found = await search.search(loaded, "de quoc my nhat dinh phai cut")
     assert [h.work_id for h in found.hits] == ["di-chuc-1969"]
-    assert "con ngươi của mắt mình" in found.hits[0].text
+    assert "Đế quốc Mỹ nhất định phải cút" in found.hits[0].text
 
 
 @pytest.mark.parametrize(
@@ -62,10 +63,10 @@ async def test_nothing_searchable_is_too_short(loaded: AsyncSession, query: str)
 
 
 async def test_loading_twice_replaces_rather_than_duplicates(loaded: AsyncSession) -> None:
-    first = await search.search(loaded, "doan ket con nguoi")
+    first = await search.search(loaded, "de quoc my")
     await search.load_passages(loaded, CATALOG)
-    again = await search.search(loaded, "doan ket con nguoi")
-    assert len(again.hits) == len(first.hits)
+    again = await search.search(loaded, "de quoc my")
+    assert len(again.hits) == len(first.hits) > 0
 
 
 async def test_only_quotable_works_are_indexed_and_never_the_corpus_gap_notes(
@@ -74,5 +75,7 @@ async def test_only_quotable_works_are_indexed_and_never_the_corpus_gap_notes(
     rows = (await loaded.execute(select(Passage.work_id, Passage.text))).all()
     assert {work for work, _ in rows} == {w.id for w in CATALOG.works.values() if w.quotable}
     assert not [text for _, text in rows if text.lstrip().startswith(GAP)]
-    provisional = next(w for w in CATALOG.works.values() if w.attribution == "provisional")
-    assert provisional.paragraphs  # it has text, and it is still not searchable
+    # Withheld sentences (copies disagree, or a source abridged them) are never searchable.
+    withheld = [x for w in CATALOG.works.values() for x in w.withheld]
+    assert withheld and not [t for _, t in rows for x in withheld if " ".join(x.split()) in t]
+    assert not [t for _, t in rows if GAP in t]
