@@ -81,7 +81,9 @@ def _convert(kind: Any, value: str) -> Any:
             raise BadAction("not a flag")
         return value == "1"
     if kind is int:
-        if not value.lstrip("-").isdigit() or len(value) > 19:
+        digits = value.removeprefix("-")
+        # ASCII only: "²" and other Unicode digits pass isdigit() but int() refuses them.
+        if not (digits.isascii() and digits.isdigit()) or len(value) > 19:
             raise BadAction("not a number")
         return int(value)
     if kind is str:

@@ -27,7 +27,7 @@ from bot.channels.sending import HttpChannel
 from bot.channels.telegram import Ingest
 from bot.channels.webchat import BotApiServer, Persona
 from bot.clock import Clock, SystemClock
-from bot.delivery import digest_jobs, inbox, jobs, outbox
+from bot.delivery import digest_jobs, inbox, jobs, outbox, unit
 from bot.delivery.leader import leadership_for, night_lock_for
 from bot.delivery.outbox import Claimed
 from bot.delivery.quiz_night_runner import NightRunner
@@ -35,6 +35,7 @@ from bot.delivery.ratelimit import Limits, MemoryLimiter, RateLimiter, limiter_f
 from bot.delivery.recheck import Recheck
 from bot.delivery.sender import Report, Sender, batch_for
 from bot.delivery.worker import InboxWorker
+from bot.dispatch.answers import ForgiveLateAnswers
 from bot.dispatch.dispatcher import build_dispatcher
 from bot.dispatch.render import MENU_KEY, menu_of_markup
 from bot.dispatch.storage import DbStorage
@@ -151,6 +152,7 @@ class App:
             if api_base
             else AiohttpSession()
         )
+        session.middleware(ForgiveLateAnswers())
         session.middleware(AnswerTypedLocally())
         self.bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
         self.nights = NightRunner(
@@ -239,10 +241,20 @@ class App:
         await self.storage.update_data(key, {MENU_KEY: menu})
 
     async def handle(self, payload: dict[str, Any]) -> None:
-        """Hand one stored update to the dispatcher."""
+        """Hand one stored update to the dispatcher, in the session of its unit of work (the
+        inbox worker's; or one of its own, committed at the end, when called directly)."""
         assert self.bot is not None
-        update = Update.model_validate(payload, context={"bot": self.bot})
-        await self.dp.feed_update(self.bot, update)
+        try:
+            update = Update.model_validate(payload, context={"bot": self.bot})
+        except ValueError as error:  # pydantic's ValidationError; never retried
+            raise inbox.Poison(type(error).__name__) from None
+        if unit.current() is not None:
+            await self.dp.feed_update(self.bot, update)
+            return
+        async with self.sessionmaker() as session, unit.bound(session) as held:
+            await self.dp.feed_update(self.bot, update)
+            if held.failure is None:
+                await session.commit()
 
     async def stop(self) -> None:
         if self.scheduler.running:

@@ -1,6 +1,8 @@
 """The inbox worker: claims stored updates and hands them to the dispatcher.
 
-Updates of one chat are handled in order; different chats are handled side by side.
+Updates of one chat are handled in order; different chats side by side, but never more at once
+than the database can serve (each update holds one connection while it is handled). An update
+that fails waits for its retry and holds its chat's later updates back until then.
 """
 
 from __future__ import annotations
@@ -15,10 +17,24 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.delivery import inbox
+from bot.delivery import inbox, unit
 
 log = logging.getLogger(__name__)
 Handle = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+def in_flight_for(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """How many updates may be handled at once: SQLite has one writer, so a few; PostgreSQL
+    as many as its pool holds, leaving the overflow to the ingest, the sender and the clock."""
+    bind = sessionmaker.kw.get("bind")
+    if bind is None or bind.dialect.name == "sqlite":
+        return 4
+    size = getattr(bind.pool, "size", None)
+    return max(2, int(size())) if callable(size) else 4
+
+
+async def _unclaim(session: AsyncSession, _clock: Clock, rows: list[inbox.Claimed]) -> None:
+    await inbox.unclaim(session, rows)
 
 
 class InboxWorker:
@@ -29,12 +45,14 @@ class InboxWorker:
         handle: Handle,
         *,
         idle_seconds: float = 1.0,
+        in_flight: int | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._clock = clock
         self._handle = handle
         self._idle_seconds = idle_seconds
         self._wake = asyncio.Event()
+        self._slots = asyncio.Semaphore(in_flight or in_flight_for(sessionmaker))
 
     def wake(self) -> None:
         """Tell the worker that new updates were stored."""
@@ -59,18 +77,60 @@ class InboxWorker:
             self._wake.clear()
             if await self.run_once():
                 continue
-            # Polling is the safety net (rows stored by another process); wake() the fast path.
+            # Polling is the safety net (rows stored by another process, retries coming due);
+            # wake() the fast path.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._idle_seconds)
 
     async def _handle_chat(self, updates: list[inbox.Claimed]) -> None:
-        for claimed in updates:
-            try:
-                await self._handle(claimed.payload)
-            except Exception as error:  # the dispatcher reports user-facing errors itself
-                log.exception("update %s failed", claimed.payload.get("update_id"))
-                async with self._sessionmaker() as session:
-                    await inbox.give_up_or_retry(session, self._clock, claimed, repr(error))
-                continue
+        for index, claimed in enumerate(updates):
+            async with self._slots:
+                moved_on = await self._handle_one(claimed)
+            if not moved_on:
+                # In order per chat: what comes after waits for this update's retry.
+                await self._record(_unclaim, updates[index + 1 :])
+                return
+
+    async def _handle_one(self, claimed: inbox.Claimed) -> bool:
+        """Handle one update; return whether its chat may go on to its next update."""
+        update_id = claimed.payload.get("update_id")
+        try:
             async with self._sessionmaker() as session:
-                await inbox.finish(session, self._clock, claimed.row_id)
+                inbox.finish_on_commit(session, self._clock, claimed)
+                async with unit.bound(session, last_try=claimed.last_try) as held:
+                    await self._handle(claimed.payload)
+                if held.failure is None:
+                    await session.commit()  # the trailing state writes, and the done mark
+                    return True
+                await session.rollback()
+                error = held.failure
+        except inbox.LeaseLost:
+            log.warning("update taken over by another worker", extra={"update_id": update_id})
+            return False
+        except inbox.Poison:
+            log.error("update cannot be read; set aside", extra={"update_id": update_id})
+            await self._record(inbox.fail, claimed, "unparseable")
+            return True
+        except Exception as failure:
+            transient = unit.is_transient(failure)
+            error = type(failure).__name__
+            if transient:
+                log.warning(
+                    "update waits for the database: %s", error, extra={"update_id": update_id}
+                )
+            else:
+                log.exception("update failed", extra={"update_id": update_id})
+            set_aside = await self._record(inbox.retry_later, claimed, error, transient=transient)
+            return bool(set_aside)
+        log.error("update set aside after its tries: %s", error, extra={"update_id": update_id})
+        await self._record(inbox.fail, claimed, error)
+        return True
+
+    async def _record(self, step: Callable[..., Awaitable[Any]], *args: Any, **kw: Any) -> Any:
+        """Write an outcome; if the database is down too, the lease runs out and it is retried."""
+        try:
+            async with self._sessionmaker() as session:
+                return await step(session, self._clock, *args, **kw)
+        except Exception:
+            log.warning("could not record an update's outcome", exc_info=True)
+            return None

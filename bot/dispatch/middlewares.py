@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.delivery import unit
 from bot.dispatch.render import TYPED_PREFIX
 from bot.services.onboarding import find_member
 from bot.texts import common
@@ -58,19 +59,31 @@ class NameHandler(BaseMiddleware):
 
 
 class DbSession(BaseMiddleware):
-    """Open one session per update and load the acting member (or None for a stranger)."""
+    """Give the handler the update's session and load the acting member (or None).
+
+    The session is the update's unit of work (bot/delivery/unit.py), shared with the FSM
+    storage: one connection per update. Without one (an update fed by hand) a session is
+    opened here and bound for the storage, committed only by the handler, as before."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], channel: str) -> None:
         self._sessionmaker = sessionmaker
         self._channel = channel
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        session = unit.current_session()
+        if session is not None:
+            return await self._with(session, handler, event, data)
+        async with self._sessionmaker() as session, unit.bound(session):
+            return await self._with(session, handler, event, data)
+
+    async def _with(
+        self, session: AsyncSession, handler: Handler, event: TelegramObject, data: dict[str, Any]
+    ) -> Any:
         user = data.get("event_from_user")
-        async with self._sessionmaker() as session:
-            data["session"] = session
-            data["channel"] = self._channel
-            data["member"] = await find_member(session, self._channel, user.id) if user else None
-            return await handler(event, data)
+        data["session"] = session
+        data["channel"] = self._channel
+        data["member"] = await find_member(session, self._channel, user.id) if user else None
+        return await handler(event, data)
 
 
 class Throttle(BaseMiddleware):

@@ -1,5 +1,8 @@
 """aiogram FSM storage in the database, so a half-finished conversation survives a restart.
 
+Inside an update the state is read and written through the update's own session, so it commits
+with the handler's domain change and needs no second connection.
+
 With REDIS_URL set, the app uses aiogram's RedisStorage instead (see bot/app.py).
 """
 
@@ -10,11 +13,11 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.delivery import unit
 from db.models import ConversationState
 
 
@@ -43,29 +46,23 @@ class DbStorage(BaseStorage):
         return None
 
     async def _read(self, key: StorageKey) -> ConversationState | None:
+        session = unit.current_session()
+        if session is not None:
+            return await session.get(ConversationState, self._keys.build(key))
         async with self._sessionmaker() as session:
             return await session.get(ConversationState, self._keys.build(key))
 
     async def _write(self, key: StorageKey, **values: Any) -> None:
         built = self._keys.build(key)
-        for attempt in range(2):
+        session = unit.current_session()
+        if session is not None:
+            # Inside an update: written with its domain change, committed with it.
+            await self._apply(session, built, values)
+            await session.flush()
+            return
+        for attempt in range(2):  # outside an update (the sender remembering a pushed menu)
             async with self._sessionmaker() as session:
-                row = await session.get(ConversationState, built)
-                state = values.get("state", row.state if row else None)
-                data = values.get("data", row.data if row else {})
-                if state is None and not data:
-                    # Nothing left to remember: keep the table small.
-                    await session.execute(
-                        delete(ConversationState).where(ConversationState.key == built)
-                    )
-                elif row is None:
-                    session.add(
-                        ConversationState(
-                            key=built, state=state, data=data, updated_at=self._clock.now()
-                        )
-                    )
-                else:
-                    row.state, row.data, row.updated_at = state, data, self._clock.now()
+                await self._apply(session, built, values)
                 try:
                     await session.commit()
                     return
@@ -73,3 +70,18 @@ class DbStorage(BaseStorage):
                     # Another worker inserted the same key between our read and write.
                     if attempt:
                         raise
+
+    async def _apply(self, session: AsyncSession, built: str, values: dict[str, Any]) -> None:
+        row = await session.get(ConversationState, built)
+        state = values.get("state", row.state if row else None)
+        data = values.get("data", row.data if row else {})
+        if state is None and not data:
+            # Nothing left to remember: keep the table small.
+            if row is not None:
+                await session.delete(row)
+        elif row is None:
+            session.add(
+                ConversationState(key=built, state=state, data=data, updated_at=self._clock.now())
+            )
+        else:
+            row.state, row.data, row.updated_at = state, data, self._clock.now()

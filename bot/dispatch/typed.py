@@ -32,7 +32,7 @@ def match(text: str, menu: list[list[str]]) -> str | None:
     folded = fold(text)
     if not folded:
         return None
-    if folded.isdigit() and 1 <= int(folded) <= len(menu):
+    if folded.isascii() and folded.isdigit() and 1 <= int(folded) <= len(menu):
         return menu[int(folded) - 1][1]
     hits = [data for label, data in menu if label == folded]
     return hits[0] if len(hits) == 1 else None

@@ -35,8 +35,24 @@ def normalise_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
+# How the inbox keeps a deep-link code (`/start h_<hash>`): never in clear, still redeemable.
+HIDDEN = "h_"
+
+
 def hash_code(code: str) -> str:
+    """Return the stored hash of a code, typed or as the inbox keeps it."""
+    digest = code.removeprefix(HIDDEN)
+    if code.startswith(HIDDEN) and len(digest) == 64 and all(c in _HEX for c in digest):
+        return digest
     return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+def hidden_code(code: str) -> str:
+    """Return the form of a code that may be stored: its hash, marked as such."""
+    return HIDDEN + hash_code(code)
+
+
+_HEX = frozenset("0123456789abcdef")
 
 
 def looks_like_code(text: str) -> bool:

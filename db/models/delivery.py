@@ -34,21 +34,32 @@ def _enum(cls: type[enum.StrEnum]) -> Enum:
 class InboxUpdate(Base):
     __tablename__ = "inbox"
     __table_args__ = (
-        UniqueConstraint("channel", "update_id"),
+        UniqueConstraint("channel", "epoch", "update_id"),
         Index("ix_inbox_pending", "status", "id"),
+        Index("ix_inbox_chat", "chat_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))
+    # Telegram may reuse update ids after a week without updates: a new epoch starts after such
+    # a silence, so a reused id is a new update, while a redelivery (within a day) is not.
+    epoch: Mapped[int] = mapped_column(Integer, default=0)
     update_id: Mapped[int] = mapped_column(BigInteger)
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    kind: Mapped[str | None] = mapped_column(String(30))  # message, callback_query, …
+    # Kept only until the update is handled (members' words leave with it); invite codes hashed.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[InboxStatus] = mapped_column(_enum(InboxStatus))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Passing database/Redis faults met while handling, counted apart from genuine failures.
+    hiccups: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The claim that holds the row: only its holder can mark the row done.
+    lease: Mapped[str | None] = mapped_column(String(32))
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)  # the error's type only, never its text
 
 
 class OutboxMessage(Base):

@@ -12,7 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.webchat import BotApiServer
 from bot.services import invites
 from bot.texts import common, onboarding
-from db.models import InboxStatus, InboxUpdate, Member, MemberStatus
+from db.models import (
+    ChannelIdentity,
+    InboxStatus,
+    InboxUpdate,
+    Invite,
+    Member,
+    MemberStatus,
+)
 from tests import factories
 from tests.conftest import Cast
 from tests.e2e.conftest import TOKEN, WAIT, StartBot
@@ -113,7 +120,7 @@ async def inbox_settled(session: AsyncSession) -> None:
             await asyncio.sleep(0.05)  # another process is working; there is no clock to move
 
 
-async def test_an_update_cut_short_by_a_crash_is_handled_after_the_restart(
+async def test_a_crash_right_after_joining_commits_neither_loses_nor_repeats_it(
     server: BotApiServer,
     bot_process: StartBot,
     session: AsyncSession,
@@ -123,19 +130,32 @@ async def test_an_update_cut_short_by_a_crash_is_handled_after_the_restart(
     code = await make_invite(session, clock, cast)
     first = await bot_process()
     await server.wait_for(lambda: bool(server.calls_to("getMe")), timeout=WAIT)
-    # The bot's answer hangs; the bot dies while handling the update.
+    # The bot's answer hangs; the bot dies after the joining committed, before it answered.
     server.faults.fail("sendMessage", "slow", delay=3.0)
     await server.user_sends_text(900, f"/start {code}")
-    await server.wait_for(lambda: not server.world.updates, timeout=WAIT)  # fetched and stored
+    async with asyncio.timeout(WAIT):
+        while await joined(session) == 0:  # noqa: ASYNC110 - another process's database
+            await asyncio.sleep(0.05)  # is not an event here; there is no clock to move
     await first.kill()
-    pending = await session.scalar(
-        select(func.count())
-        .select_from(InboxUpdate)
-        .where(InboxUpdate.status == InboxStatus.PENDING)
-    )
+    # The update's "done" mark committed with the joining: a restart does not join her again.
+    statuses = set(await session.scalars(select(InboxUpdate.status)))
     await session.commit()
-    assert pending == 1
+    assert statuses == {InboxStatus.DONE}
 
     await bot_process()
+    await server.user_sends_text(900, "/start")  # no answer came: she asks again
     await wait_text(server, 900, "Bước 1/3")
     await inbox_settled(session)
+    assert await joined(session) == 1
+    invite = await session.scalar(select(Invite))
+    assert invite is not None and invite.uses == 1
+
+
+async def joined(session: AsyncSession) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(ChannelIdentity)
+        .where(ChannelIdentity.external_user_id == 900)
+    )
+    await session.commit()  # end the read transaction, to see the bot's next write
+    return int(count or 0)

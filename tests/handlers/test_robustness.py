@@ -4,13 +4,17 @@ import asyncio
 import logging
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from bot.channels.webchat import BotApiServer
 from bot.clock import SystemClock
 from bot.screens import menus
+from bot.screens.announce import ConfirmAnnouncement
 from bot.settings import Settings
 from bot.texts import common
+from db.models import AuditEntry
 from tests.conftest import Cast
 from tests.pilot import PilotFactory, plain
 
@@ -117,3 +121,16 @@ async def test_stopping_during_a_tick_is_not_logged_as_an_error(
         for _ in range(10):  # the cancelled tick's callbacks
             await asyncio.sleep(0)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_a_button_with_a_unicode_digit_is_refused_politely_and_audited(
+    cast: Cast, pilot_for: PilotFactory, server: BotApiServer, session: AsyncSession
+) -> None:
+    thu = pilot_for(101)
+    await thu.send("menu")
+    await thu.forge(ConfirmAnnouncement(cast.chi_bo_1.id).pack().rsplit("|", 1)[0] + "|²")
+    assert server.calls_to("answerCallbackQuery")[-1].params.get("text") == (
+        common.button_expired()
+    )
+    refused = await session.scalar(select(AuditEntry).where(AuditEntry.action == "button.refused"))
+    assert refused is not None and refused.detail.get("data", "").endswith("|²")

@@ -41,6 +41,9 @@ def test_an_action_round_trips() -> None:
         "v1|t_sample|42|deputy|2",
         "v1|t_sample|" + "9" * 40 + "|deputy|1",
         "v1|t_sample|42|deputy|1|extra",
+        "v1|t_sample|²|deputy|1",  # Unicode digits pass str.isdigit(), not int()
+        "v1|t_sample|٤٢|deputy|1",
+        "v1|t_sample|--4|deputy|1",
     ],
 )
 def test_forged_or_stale_data_is_refused(forged: str | None) -> None:
