@@ -114,14 +114,19 @@ class InboxWorker:
         except Exception as failure:
             transient = unit.is_transient(failure)
             error = type(failure).__name__
-            if transient:
-                log.warning(
-                    "update waits for the database: %s", error, extra={"update_id": update_id}
-                )
-            else:
-                log.exception("update failed", extra={"update_id": update_id})
-            set_aside = await self._record(inbox.retry_later, claimed, error, transient=transient)
-            return bool(set_aside)
+            set_aside = bool(
+                await self._record(inbox.retry_later, claimed, error, transient=transient)
+            )
+            # The traceback once, when the update is set aside; a retry needs only a line.
+            log.log(
+                logging.ERROR if set_aside else logging.WARNING,
+                "update %s: %s",
+                "set aside" if set_aside else "to be retried",
+                error,
+                exc_info=failure if set_aside else None,
+                extra={"update_id": update_id, "transient": transient},
+            )
+            return set_aside
         log.error("update set aside after its tries: %s", error, extra={"update_id": update_id})
         await self._record(inbox.fail, claimed, error)
         return True

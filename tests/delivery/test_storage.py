@@ -7,12 +7,15 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StorageKey
 from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery import unit
 from bot.dispatch.storage import DbStorage
 from db import create_engine, create_sessionmaker
+from db.models import ConversationState
 from tests import databases
 from tests.fakes.clock import FakeClock
 
 KEY = StorageKey(bot_id=1, chat_id=102, user_id=102)
+STORED = DefaultKeyBuilder(with_bot_id=True, with_destiny=True).build(KEY)
 
 
 # Redis joins in the PostgreSQL + Redis pass of scripts/test, where HOCBAC_TEST_REDIS_URL is set.
@@ -54,3 +57,19 @@ async def test_database_state_survives_a_new_engine(database_url: str, clock: Fa
         "Joining:name"
     )
     await second_engine.dispose()
+
+
+async def test_inside_an_update_the_state_commits_or_rolls_back_with_it(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    storage = DbStorage(sessionmaker, clock)
+    async with sessionmaker() as session, unit.bound(session):
+        await storage.set_state(KEY, "Announcing:text")
+        assert await storage.get_state(KEY) == "Announcing:text"
+        await session.rollback()  # the handler's change is undone: so is the state
+        assert await storage.get_state(KEY) is None
+        await storage.set_data(KEY, {"draft": "Họp chi bộ"})
+        async with sessionmaker() as other:  # not committed yet: no one else sees it
+            assert await other.get(ConversationState, STORED) is None
+        await session.commit()
+    assert await storage.get_data(KEY) == {"draft": "Họp chi bộ"}
