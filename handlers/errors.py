@@ -42,12 +42,7 @@ async def on_domain_error(event: ErrorEvent, clock: Clock) -> None:
     await _answer(event, text)
 
 
-def _bug_on_last_try(event: ErrorEvent) -> bool:
-    held = unit.current()
-    return not unit.is_transient(event.exception) and (held is None or held.last_try)
-
-
-@router.error(F.func(_bug_on_last_try))
+@router.error(F.exception.func(unit.answer_now))
 async def on_unexpected(event: ErrorEvent) -> None:
     log.error(
         "handler failed",

@@ -14,8 +14,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from redis import exceptions as redis_errors
-from sqlalchemy import exc
+from sqlalchemy import event, exc
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 
 @dataclass
@@ -25,6 +26,8 @@ class Unit:
     last_try: bool = True
     # Set when the error handler apologised for a bug: the update is failed, not done.
     failure: str | None = None
+    # The handler committed (and with it the update's done mark): no retry will come.
+    committed: bool = False
 
 
 _current: ContextVar[Unit | None] = ContextVar("hocbac_update_unit", default=None)
@@ -43,11 +46,26 @@ def current_session() -> AsyncSession | None:
 async def bound(session: AsyncSession, *, last_try: bool = True) -> AsyncIterator[Unit]:
     """Make `session` the session of the update handled inside this block."""
     unit = Unit(session, last_try)
+
+    def committed(_sync: Session) -> None:
+        unit.committed = True
+
+    event.listen(session.sync_session, "after_commit", committed)
     token = _current.set(unit)
     try:
         yield unit
     finally:
         _current.reset(token)
+        event.remove(session.sync_session, "after_commit", committed)
+
+
+def answer_now(error: BaseException) -> bool:
+    """Whether a failed update must be answered now: a bug on its last try, or any failure
+    after its change committed (it will not be tried again). Otherwise it is retried quietly."""
+    unit = _current.get()
+    if unit is None or unit.committed:
+        return True
+    return unit.last_try and not is_transient(error)
 
 
 def is_transient(error: BaseException) -> bool:

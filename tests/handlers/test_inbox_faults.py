@@ -16,6 +16,7 @@ from bot.app import App
 from bot.channels.webchat import BotApiServer
 from bot.delivery import inbox
 from bot.delivery.worker import InboxWorker
+from bot.screens import announce as announce_screens
 from bot.screens import menus
 from bot.services import invites
 from bot.texts import announce as t
@@ -156,6 +157,32 @@ async def test_killed_right_after_an_announcement_commits_it_goes_out_once(
     await app.tick()
     for chat in (102, 103):
         assert len([m for m in bot_texts(server, chat) if m.startswith("📣")]) == 1
+    async with app.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(Announcement)) == 1
+
+
+async def test_a_bug_after_the_change_committed_is_apologised_for_at_once(
+    app: App, server: BotApiServer, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = Inbox(app)
+
+    async def deliver(update: dict[str, Any]) -> None:
+        await box.store(update)
+        await box.drain()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    thu = Pilot(server, 101, deliver)
+    await thu.send("menu")
+    await thu.press(common.MENU_CELL)
+    await thu.press(t.MENU_ANNOUNCE)
+    await thu.send("Họp chi bộ lúc 19h30 thứ Năm.")
+    monkeypatch.setattr(announce_screens, "queued", broken)  # fails after the announcement
+    await thu.press(t.SEND)
+    # The announcement and the done mark committed: no retry will come, so no silence either.
+    assert apologies(server) == 1
+    assert await box.counts() == {"done": 5}
     async with app.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Announcement)) == 1
 
