@@ -7,11 +7,12 @@ liệu" typed is taken as the member's answer, as before.
 
 from __future__ import annotations
 
-from typing import Any
+import json
 
 from aiogram import F, Router
 from aiogram.filters import Command, Filter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +23,7 @@ from bot.screens import checkins as screens
 from bot.screens.base import Screen
 from bot.screens.menus import notice
 from bot.services import erasure
+from bot.services.erasure_copies import scrub
 from bot.textnorm import fold
 from bot.texts import checkins as t
 from db.models import Member, MemberStatus
@@ -65,7 +67,7 @@ async def on_erase(
         return
     done = await erasure.erase_my_data(session, clock, member)
     await state.clear()
-    await _forget_kept_state(state.storage, done.user_ids)
+    await _forget_kept_state(state.storage, done)
     await show(query, _done(t.erased(), active=active), state)
 
 
@@ -74,14 +76,20 @@ def _done(text: str, *, active: bool) -> Screen:
     return notice(text) if active else Screen(text)
 
 
-async def _forget_kept_state(storage: Any, user_ids: tuple[int, ...]) -> None:
-    """Delete the member's conversation state kept in Redis, in every chat (the database's is
-    deleted by the erasure itself)."""
+async def _forget_kept_state(storage: BaseStorage, done: erasure.Erasure) -> None:
+    """Delete the member's conversation state kept in Redis, in every chat, and take their
+    words out of everyone else's (the database's is handled by the erasure itself)."""
     if not isinstance(storage, RedisStorage):
         return
-    wanted = {str(u) for u in user_ids}
+    redis = storage.redis
+    wanted = {str(u) for u in done.user_ids}
     # RedisStorage keys: "fsm:<bot>:<chat>[:<thread>]:<user>:<destiny>:<state|data>".
-    async for key in storage.redis.scan_iter(match="fsm:*", count=500):
+    async for key in redis.scan_iter(match="fsm:*", count=500):
         parts = (key.decode() if isinstance(key, bytes) else str(key)).split(":")
         if len(parts) >= 6 and parts[-3] in wanted:
-            await storage.redis.delete(key)
+            await redis.delete(key)
+        elif parts[-1] == "data" and (raw := await redis.get(key)) is not None:
+            data = json.loads(raw)
+            scrubbed = scrub(data, done.needles)
+            if scrubbed != data:
+                await redis.set(key, json.dumps(scrubbed), keepttl=True)

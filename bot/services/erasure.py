@@ -19,6 +19,8 @@ from bot.clock import Clock
 from bot.services import audit
 from bot.services import erasure_copies as copies
 from bot.services.erasure_people import managers_of, person_of
+from bot.services.membership import OTHER as OTHER_REASON
+from bot.services.membership import REASONS as LEFT_REASONS
 from db.models import (
     ChannelIdentity,
     Checkin,
@@ -55,6 +57,7 @@ COVERED: dict[str, str] = {
     "checkin_answers.fix": "cleared",
     "checkin_exemptions.reason": "replaced by 'đã xoá' (it may say why: illness, family)",
     "drafts.data": "deleted with the draft",
+    "members.left_reason": "a reason the secretary typed becomes 'other'",
     "inbox.payload": "the member's updates kept as their id; their words out of others'",
     "inbox.error": "their words replaced",
     "outbox.payload": "their words replaced in what goes to them and their managers",
@@ -67,7 +70,9 @@ COVERED: dict[str, str] = {
 @dataclass(frozen=True)
 class Erasure:
     rows: int  # check-ins and pledges whose words were erased
-    user_ids: tuple[int, ...]  # the member's ids on the channels, for state kept outside the DB
+    # For conversation state kept outside the database (Redis): whose to drop, what to take out.
+    user_ids: tuple[int, ...]
+    needles: tuple[str, ...]
 
 
 async def erase_my_data(session: AsyncSession, clock: Clock, member: Member) -> Erasure:
@@ -99,7 +104,8 @@ async def erase_my_data(session: AsyncSession, clock: Clock, member: Member) -> 
     )
     await session.commit()
     await _drop_old_pages(session)
-    return Erasure(len(checkin_ids) + len(pledge_ids), tuple(sorted(u for _, u in person.users)))
+    users = tuple(sorted(u for _, u in person.users))
+    return Erasure(len(checkin_ids) + len(pledge_ids), users, needles)
 
 
 async def _words_of(
@@ -175,6 +181,8 @@ async def _erase_own_rows(
 
 async def _erase_names(session: AsyncSession, member: Member, person: copies.Person) -> None:
     member.full_name = await _invite_name(session, member) or ERASED_NAME
+    if member.left_reason is not None and member.left_reason not in LEFT_REASONS:
+        member.left_reason = OTHER_REASON
     await session.execute(
         update(ChannelIdentity)
         .where(ChannelIdentity.member_id == member.id)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.textnorm import fold
 from db.models import AuditEntry, ConversationState, InboxUpdate, OutboxMessage
 
 ERASED = "đã xoá"
@@ -36,9 +37,11 @@ class Person:
 
 
 def needles_of(texts: Collection[str]) -> tuple[str, ...]:
-    """Return the forms of the member's texts to look for (as typed and HTML-escaped)."""
+    """Return the forms of the member's texts to look for: as typed, HTML-escaped, and folded
+    (typed-answer menus keep button labels folded)."""
     found = {t.strip() for t in texts if len(t.strip()) >= MIN_NEEDLE}
     found |= {html.escape(t, quote=False) for t in found}
+    found |= {f for f in (fold(t) for t in found) if len(f) >= MIN_NEEDLE}
     found.discard(ERASED)
     return tuple(sorted(found, key=len, reverse=True))  # longest first: no half-replaced text
 
