@@ -34,7 +34,11 @@ class Pruned:
 
 
 async def prune(
-    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, keep: timedelta
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    keep: timedelta,
+    *,
+    batch: int = BATCH,
 ) -> Pruned:
     """Delete handled inbox rows and finished outbox rows older than `keep`."""
     cutoff = clock.now() - keep
@@ -43,12 +47,14 @@ async def prune(
         InboxUpdate,
         InboxUpdate.status.in_(INBOX_DONE)
         & (func.coalesce(InboxUpdate.processed_at, InboxUpdate.received_at) < cutoff),
+        batch,
     )
     outbox = await _delete_batches(
         sessionmaker,
         OutboxMessage,
         OutboxMessage.status.in_(OUTBOX_DONE)
         & (func.coalesce(OutboxMessage.sent_at, OutboxMessage.due_at) < cutoff),
+        batch,
     )
     if inbox or outbox:
         log.info("retention pruned", extra={"inbox": inbox, "outbox": outbox})
@@ -59,18 +65,19 @@ async def _delete_batches(
     sessionmaker: async_sessionmaker[AsyncSession],
     model: type[InboxUpdate] | type[OutboxMessage],
     old: ColumnElement[Any],
+    batch: int,
 ) -> int:
     deleted = 0
     for _ in range(MAX_BATCHES):
         async with sessionmaker() as session:
             ids = list(
-                await session.scalars(select(model.id).where(old).order_by(model.id).limit(BATCH))
+                await session.scalars(select(model.id).where(old).order_by(model.id).limit(batch))
             )
             if not ids:
                 break
             await session.execute(delete(model).where(model.id.in_(ids)))
             await session.commit()
         deleted += len(ids)
-        if len(ids) < BATCH:
+        if len(ids) < batch:
             break
     return deleted
