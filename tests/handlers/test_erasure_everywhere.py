@@ -66,13 +66,13 @@ async def found_in_tables(app: App) -> dict[str, list[str]]:
 async def found_in_redis(url: str | None) -> list[str]:
     if url is None:
         return []
-    client = Redis.from_url(url)
+    client = Redis.from_url(url, decode_responses=True)
     try:
         values = [await client.get(key) async for key in client.scan_iter(match="fsm:*")]
     finally:
         await client.aclose()
-    dumped = b"".join(v or b"" for v in values).lower()
-    return [m for m in MARKS.values() if m.encode() in dumped]
+    dumped = "".join(str(v or "") for v in values).lower()
+    return [m for m in MARKS.values() if m in dumped]
 
 
 async def everything_typed(
