@@ -78,17 +78,21 @@ def _done(text: str, *, active: bool) -> Screen:
 
 async def _forget_kept_state(storage: BaseStorage, done: erasure.Erasure) -> None:
     """Delete the member's conversation state kept in Redis, in every chat, and take their
-    words out of everyone else's (the database's is handled by the erasure itself)."""
+    words out of their readers' (the database's is handled by the erasure itself)."""
     if not isinstance(storage, RedisStorage):
         return
     redis = storage.redis
     wanted = {str(u) for u in done.user_ids}
+    readers = {str(u) for u in done.reader_ids}
     # RedisStorage keys: "fsm:<bot>:<chat>[:<thread>]:<user>:<destiny>:<state|data>".
     async for key in redis.scan_iter(match="fsm:*", count=500):
         parts = (key.decode() if isinstance(key, bytes) else str(key)).split(":")
         if len(parts) >= 6 and parts[-3] in wanted:
             await redis.delete(key)
-        elif parts[-1] == "data" and (raw := await redis.get(key)) is not None:
+        elif len(parts) >= 6 and parts[-3] in readers and parts[-1] == "data":
+            raw = await redis.get(key)
+            if raw is None:
+                continue
             data = json.loads(raw)
             scrubbed = scrub(data, done.needles)
             if scrubbed != data:

@@ -72,6 +72,7 @@ class Erasure:
     rows: int  # check-ins and pledges whose words were erased
     # For conversation state kept outside the database (Redis): whose to drop, what to take out.
     user_ids: tuple[int, ...]
+    reader_ids: tuple[int, ...]  # who was shown the member's words: their state is scrubbed
     needles: tuple[str, ...]
 
 
@@ -92,7 +93,8 @@ async def erase_my_data(session: AsyncSession, clock: Clock, member: Member) -> 
     chats = {chat for _, chat in person.chats} | managers.chats
     await copies.erase_inbox(session, person, needles, chats)
     await copies.erase_outbox(session, needles, managers.members | {member.id}, chats)
-    await copies.erase_conversations(session, {u for _, u in person.users}, needles)
+    users = {u for _, u in person.users}
+    await copies.erase_conversations(session, users, managers.users, needles)
     await copies.erase_audit(session, needles)
     audit.record(
         session,
@@ -104,8 +106,8 @@ async def erase_my_data(session: AsyncSession, clock: Clock, member: Member) -> 
     )
     await session.commit()
     await _drop_old_pages(session)
-    users = tuple(sorted(u for _, u in person.users))
-    return Erasure(len(checkin_ids) + len(pledge_ids), users, needles)
+    rows = len(checkin_ids) + len(pledge_ids)
+    return Erasure(rows, tuple(sorted(users)), tuple(sorted(managers.users)), needles)
 
 
 async def _words_of(

@@ -139,22 +139,27 @@ async def erase_outbox(
 
 
 async def erase_conversations(
-    session: AsyncSession, user_ids: Collection[int], needles: tuple[str, ...]
+    session: AsyncSession,
+    user_ids: Collection[int],
+    reader_ids: Collection[int],
+    needles: tuple[str, ...],
 ) -> int:
-    """Drop the member's own conversation state; take their words out of anyone else's."""
-    mine = [
-        key
-        for key in await session.scalars(select(ConversationState.key))
-        if _user_of_key(key) in user_ids
-    ]
+    """Drop the member's own conversation state; take their words out of their readers'."""
+    keys = list(await session.scalars(select(ConversationState.key)))
+    mine = [key for key in keys if _user_of_key(key) in user_ids]
+    theirs = [key for key in keys if _user_of_key(key) in reader_ids]
     if mine:
         await session.execute(delete(ConversationState).where(ConversationState.key.in_(mine)))
     changed = len(mine)
-    for row in await session.scalars(select(ConversationState)):
-        data = scrub(row.data, needles)
-        if data != row.data:
-            row.data = data
-            changed += 1
+    for start in range(0, len(theirs), BATCH):
+        chunk = theirs[start : start + BATCH]
+        for row in await session.scalars(
+            select(ConversationState).where(ConversationState.key.in_(chunk))
+        ):
+            data = scrub(row.data, needles)
+            if data != row.data:
+                row.data = data
+                changed += 1
     return changed
 
 

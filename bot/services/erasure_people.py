@@ -18,6 +18,7 @@ class Readers:
     committee admins and operators above it."""
 
     members: frozenset[int]
+    users: frozenset[int]
     chats: frozenset[int]
 
 
@@ -52,9 +53,11 @@ async def managers_of(session: AsyncSession, member: Member) -> Readers:
             )
         )
     )
-    chats = set(
-        await session.scalars(
-            select(ChannelIdentity.chat_id).where(ChannelIdentity.member_id.in_(ids))
+    rows = (
+        await session.execute(
+            select(ChannelIdentity.external_user_id, ChannelIdentity.chat_id).where(
+                ChannelIdentity.member_id.in_(ids)
+            )
         )
-    )
-    return Readers(frozenset(ids), frozenset(chats))
+    ).all()
+    return Readers(frozenset(ids), frozenset(u for u, _ in rows), frozenset(c for _, c in rows))
