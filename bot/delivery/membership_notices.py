@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.delivery.notices import notify_member
 from bot.screens import membership as screens
+from bot.screens.base import esc
+from bot.texts import membership as texts
 from db.models import Member, Unit
 
 
@@ -17,6 +19,6 @@ async def member_removed(
 ) -> None:
     """Queue a polite word to the removed member (after their quiet hours)."""
     key = f"member-removed:{member.id}:{int(clock.now().timestamp())}"
-    await notify_member(
-        session, clock, member.id, key, screens.removed_notice(unit.name, reason), tz
-    )
+    screen = screens.removed_notice(unit.name, reason)
+    line = texts.removed_line(esc(unit.name))
+    await notify_member(session, clock, member.id, key, screen, tz, line)

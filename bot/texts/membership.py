@@ -87,3 +87,8 @@ def pick_cell(count: int) -> str:
     if not count:
         return "Chưa có chi bộ nào trực thuộc."
     return "Thu hồi vai trò ở chi bộ nào? Bấm tên, hoặc gõ số thứ tự. Gõ «huỷ» để thôi."
+
+
+def removed_line(cell_name: str) -> str:
+    """The notice's line in a morning message that gathers what quiet hours held back."""
+    return f"Bí thư chi bộ đã đưa đồng chí ra khỏi danh sách «{cell_name}» trên hocbac."
