@@ -23,8 +23,14 @@ log = logging.getLogger(__name__)
 BATCH = 500
 MAX_BATCHES = 20
 INBOX_DONE = (InboxStatus.DONE, InboxStatus.FAILED)
-# UNKNOWN too: after the retention period nobody will settle whether it arrived.
-OUTBOX_DONE = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.UNKNOWN)
+# UNKNOWN too: after the retention period nobody will settle whether it arrived. DROPPED rows
+# were never sent and never will be.
+OUTBOX_DONE = (
+    OutboxStatus.SENT,
+    OutboxStatus.FAILED,
+    OutboxStatus.UNKNOWN,
+    OutboxStatus.DROPPED,
+)
 
 
 @dataclass(frozen=True)

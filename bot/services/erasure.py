@@ -62,6 +62,7 @@ COVERED: dict[str, str] = {
     "inbox.error": "their words replaced",
     "outbox.payload": "their words replaced in what goes to them and their managers",
     "outbox.error": "their words replaced",
+    "outbox.condition": "their words replaced (a notice's line may name them)",
     "conversation_state.data": "their state deleted; their words out of others'",
     "audit_log.detail": "their words replaced",
 }

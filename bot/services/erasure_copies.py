@@ -131,8 +131,9 @@ async def erase_outbox(
             return changed
         for row in rows:
             payload, error = scrub(row.payload, needles), scrub(row.error, needles)
-            if payload != row.payload or error != row.error:
-                row.payload, row.error = payload, error
+            condition = scrub(row.condition, needles)  # its line may name the member
+            if (payload, error, condition) != (row.payload, row.error, row.condition):
+                row.payload, row.error, row.condition = payload, error, condition
                 changed += 1
         after = rows[-1].id
         await session.flush()

@@ -59,6 +59,7 @@ async def test_old_handled_and_sent_rows_go_pending_and_recent_ones_stay(
     await handled(session, clock, 1)
     await queued(session, clock, "old-sent", OutboxStatus.SENT)
     await queued(session, clock, "old-failed", OutboxStatus.FAILED)
+    await queued(session, clock, "old-dropped", OutboxStatus.DROPPED)
     await queued(session, clock, "old-pending", OutboxStatus.PENDING)
     await inbox.store(session, clock, "telegram", text_update(2, 11))  # never handled
     clock.move(days=20)
@@ -68,7 +69,7 @@ async def test_old_handled_and_sent_rows_go_pending_and_recent_ones_stay(
 
     pruned = await retention.prune(sessionmaker, clock, KEEP)
 
-    assert pruned == retention.Pruned(inbox=1, outbox=2)
+    assert pruned == retention.Pruned(inbox=1, outbox=3)
     session.expire_all()
     assert await inbox_ids(session) == [2, 3]
     assert await outbox_keys(session) == ["old-pending", "recent-sent"]

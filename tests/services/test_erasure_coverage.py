@@ -17,6 +17,7 @@ NO_MEMBER_TEXT: dict[str, str] = {
     "outbox.channel": "a channel's name",
     "outbox.method": "a Bot API method name",
     "outbox.lease": "a random claim token",
+    "outbox.reason": "why a row was dropped: a code from our code",
     "passages.work_id": "content shipped with the bot",
     "passages.text": "content shipped with the bot",
     "passages.folded": "content shipped with the bot",
