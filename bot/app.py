@@ -27,7 +27,7 @@ from bot.channels.sending import HttpChannel
 from bot.channels.telegram import Ingest
 from bot.channels.webchat import BotApiServer, Persona
 from bot.clock import Clock, SystemClock
-from bot.delivery import digest_jobs, inbox, jobs, outbox, unit
+from bot.delivery import digest_jobs, inbox, jobs, outbox, retention, unit
 from bot.delivery.leader import leadership_for, night_lock_for
 from bot.delivery.outbox import Claimed
 from bot.delivery.quiz_night_runner import NightRunner
@@ -210,6 +210,7 @@ class App:
         added = await jobs.schedule(
             self.sessionmaker, self.clock, self.settings.tz, self.catalog, self.calendar
         )
+        await retention.prune(self.sessionmaker, self.clock, self.settings.retention)
         if added:
             self._outbox_due.set()
         return added

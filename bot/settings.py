@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from datetime import timedelta
 from typing import Literal, Self
 from zoneinfo import ZoneInfo
 
@@ -51,6 +52,9 @@ class Settings(BaseSettings):
     # STATUSES): "copy-only" shows everything sound; "collated" hides sentences resting on one
     # copy; "checked" shows only text checked against a printed edition.
     content_minimum_status: Literal["copy-only", "collated", "checked"] = "copy-only"
+    # Days handled updates and sent messages are kept. Outbox keys are at most monthly, so a
+    # month's notice is never enqueued again once its row is gone; shorter could send it twice.
+    retention_days: int = Field(default=30, ge=30, le=3650)
 
     @field_validator("timezone")
     @classmethod
@@ -95,6 +99,10 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def retention(self) -> timedelta:
+        return timedelta(days=self.retention_days)
 
     @property
     def local_chat(self) -> bool:

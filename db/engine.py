@@ -28,6 +28,8 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Deleted and overwritten rows are zeroed, so erased words do not linger in free pages.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         return engine

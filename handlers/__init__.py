@@ -11,9 +11,11 @@ from aiogram import Router
 from handlers import (
     announce,
     cell,
+    cell_people,
     checkin_cell,
     checkins,
     digest,
+    erase,
     errors,
     fallback,
     lessons,
@@ -37,6 +39,7 @@ ORDER = (
     pledges,
     checkins,
     checkin_cell,  # the secretary's side of the check-in, after the member's as before
+    erase,  # members who left too; after the typed answers of pledges and check-ins
     quiz,
     search,
     menu,
@@ -45,6 +48,7 @@ ORDER = (
     announce,
     reminders,
     cell,
+    cell_people,
     quiz_import,
     digest,
     fallback,

@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.dispatch.render import show
 from bot.screens import cell as screens
 from bot.screens import menus
-from bot.services import access, cells, invites
+from bot.services import access, cells, invites, membership
 from bot.settings import Settings
 from db.models import Member, Role
 from handlers.filters import ActionIs, Active
@@ -33,7 +33,7 @@ async def on_cell(
 ) -> None:
     overview = await cells.cell_overview(session, member, action.unit_id)
     await query.answer()
-    await show(query, screens.cell_menu(overview), state)
+    await show(query, screens.cell_menu(overview, remover=membership.may_remove(member)), state)
 
 
 @router.callback_query(ActionIs(screens.ListMembers))

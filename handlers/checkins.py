@@ -1,5 +1,5 @@
-"""The check-in, the member's side: the steps, history, year-end DOCX and /xoadulieu; the
-secretary's cell view, comments and rules are in handlers.checkin_cell.
+"""The check-in, the member's side: the steps, history and the year-end DOCX; the secretary's
+cell view, comments and rules are in handlers.checkin_cell, /xoadulieu in handlers.erase.
 
 The draft lives in the database (the service keeps it); the FSM state only says that a typed
 answer is awaited.
@@ -20,7 +20,7 @@ from bot.errors import Expired, InvalidInput
 from bot.screens import checkins as screens
 from bot.screens.base import Screen
 from bot.screens.menus import OpenCheckin, notice
-from bot.services import checkin_months, checkin_windows, erasure, yearend
+from bot.services import checkin_months, checkin_windows, yearend
 from bot.services import checkins as service
 from bot.services.pledges import NoPledge
 from bot.settings import Settings
@@ -35,7 +35,6 @@ router = Router(name=__name__)
 router.message.filter(F.chat.type == "private", Active())
 router.callback_query.filter(Active())
 TYPED = frozenset({"tu soi", "tu soi tu sua", "tusoi", "tu kiem diem"})
-TYPED_ERASE = frozenset({"xoa du lieu", "xoa du lieu cua toi"})
 
 
 class Typing(StatesGroup):
@@ -326,28 +325,3 @@ async def on_year_docx(
     await query.answer()
     document = BufferedInputFile(yearend.build_docx(summary), filename=yearend.filename(summary))
     await bot.send_document(chat_id_of(query), document, caption=t.docx_sent(action.year))
-
-
-@router.message(Command("xoadulieu"))
-@router.message(F.text, F.text.func(lambda text: fold(text) in TYPED_ERASE))
-async def on_erase_asked(message: Message, state: FSMContext) -> None:
-    await state.set_state(None)
-    await show(message, screens.confirm_erase(), state)
-
-
-@router.callback_query(ActionIs(screens.EraseData))
-async def on_erase(
-    query: CallbackQuery,
-    action: screens.EraseData,
-    session: AsyncSession,
-    member: Member,
-    clock: Clock,
-    state: FSMContext,
-) -> None:
-    await query.answer()
-    if not action.confirmed:
-        await show(query, notice(t.erase_kept()), state)
-        return
-    await erasure.erase_my_data(session, clock, member)
-    await state.set_state(None)
-    await show(query, notice(t.erased()), state)

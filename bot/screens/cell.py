@@ -10,6 +10,7 @@ from bot.actions import Action
 from bot.screens.announce import AnnouncementReport, StartAnnouncement
 from bot.screens.base import Button, Screen, column, esc
 from bot.screens.checkins import CellCheckins
+from bot.screens.membership import PickRemoval
 from bot.screens.menus import ImportHelp, OpenDigest, OpenMenu, OpenReminders
 from bot.services.cells import CellOverview
 from bot.services.invites import CreatedInvite
@@ -18,6 +19,7 @@ from bot.texts import cell as t
 from bot.texts import checkins as checkin_texts
 from bot.texts import common
 from bot.texts import digest as digest_texts
+from bot.texts import membership as membership_texts
 from bot.texts import quiz_import as quiz_import_texts
 from bot.texts import reminders as reminder_texts
 
@@ -33,12 +35,15 @@ class ListMembers(Action, prefix="members"):
     unit_id: int
 
 
-def cell_menu(overview: CellOverview) -> Screen:
+def cell_menu(overview: CellOverview, *, remover: bool = False) -> Screen:
+    # Only the secretary removes members; the deputy sees the menu without that button.
+    remove = [Button(membership_texts.MENU_REMOVE, PickRemoval(overview.unit_id))]
     return Screen(
         t.cell_menu(esc(overview.name), overview.active, overview.onboarding),
         column(
             Button(t.INVITE_CREATE, NewInvite(overview.unit_id, "ask")),
             Button(t.MEMBER_LIST, ListMembers(overview.unit_id)),
+            *(remove if remover else []),
             Button(announce_texts.MENU_ANNOUNCE, StartAnnouncement(overview.unit_id)),
             Button(announce_texts.MENU_REPORT, AnnouncementReport(overview.unit_id)),
             Button(checkin_texts.MENU_CELL_CHECKINS, CellCheckins(overview.unit_id)),

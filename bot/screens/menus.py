@@ -18,6 +18,7 @@ from bot.texts import (
     search,
     settings,
 )
+from bot.texts import membership as membership_texts
 from bot.texts import reminders as reminder_texts
 
 
@@ -72,6 +73,11 @@ class ImportHelp(Action, prefix="qbhelp"):
 
 
 @dataclass(frozen=True)
+class PickRevokeCell(Action, prefix="rvcell"):
+    unit_id: int  # the committee whose cells' secretaries and deputies may lose their role
+
+
+@dataclass(frozen=True)
 class OpenPledge(Action, prefix="pl"):
     pass
 
@@ -108,6 +114,7 @@ def main_menu(
         buttons.append(Button(reminder_texts.MENU_COMMITTEE, OpenReminders(unit_id)))
         buttons.append(Button(digest.MENU_COMMITTEE, OpenRollup(unit_id)))
         buttons.append(Button(quiz_import.MENU_IMPORT, ImportHelp(unit_id)))
+        buttons.append(Button(membership_texts.MENU_REVOKE, PickRevokeCell(unit_id)))
     buttons.append(Button(settings.MENU_SETTINGS, OpenSettings()))
     buttons.append(Button(common.MENU_HELP, OpenHelp()))
     return Screen(common.main_menu(esc(full_name), esc(cell_name)), column(*buttons))

@@ -1,4 +1,9 @@
-"""Writing the audit log: admin actions and refused attempts."""
+"""Writing the audit log: admin actions and refused attempts.
+
+An auditor needs who, what, when and on which rows, never what anyone wrote: details hold
+numbers, flags and short codes. A string that could be someone's words (not plain ASCII, or
+long) is kept out, whoever passed it, so an erasure or a leak of the log exposes no text.
+"""
 
 from __future__ import annotations
 
@@ -28,9 +33,24 @@ def record(
             actor_external_id=actor_external_id,
             action=action,
             outcome=outcome,
-            detail=detail,
+            detail={key: _safe(value) for key, value in detail.items()},
         )
     )
+
+
+CODE_MAX = 64
+WITHHELD = "[withheld]"
+
+
+def _safe(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        readable = value.isascii() and value.isprintable() and len(value) <= CODE_MAX
+        return value if readable else WITHHELD
+    if isinstance(value, list | tuple):
+        return [_safe(v) for v in value]
+    return WITHHELD
 
 
 async def record_refusal(

@@ -25,7 +25,7 @@ BACK_REVIEW = "⬅️ Quay lại xem lại"
 NOTE_LABEL = "Ghi chú chung"
 YEAR_DOCX = "📄 Bản nháp kiểm điểm cuối năm (DOCX)"
 WRITE_PLEDGE = "📝 Lập bản cam kết"
-ERASE_YES = "🗑 Xoá dữ liệu tự đánh giá của tôi"
+ERASE_YES = "🗑 Xoá dữ liệu của tôi"
 ERASE_NO = "⬅️ Không xoá"
 RATINGS = {"tot": "Tốt", "dat": "Đạt", "chua_dat": "Chưa đạt"}
 RATING_MARKS = {"tot": "🟢", "dat": "🟡", "chua_dat": "🔴"}
@@ -275,14 +275,16 @@ def docx_nothing(year: int) -> str:
 
 def confirm_erase() -> str:
     return (
-        "<b>Xoá dữ liệu tự đánh giá</b>\nBot sẽ xoá nội dung bản cam kết, các bản tự soi "
-        "(đánh giá, việc đã làm, việc sẽ sửa, ghi chú) và nhận xét kèm theo. Chi bộ chỉ còn biết "
-        "đồng chí đã gửi tháng nào, ghi «đã xoá». Không thể khôi phục. Đồng chí chắc chắn chứ?"
+        "<b>Xoá dữ liệu của đồng chí</b>\nBot sẽ xoá nội dung bản cam kết, các bản tự soi "
+        "(đánh giá, việc đã làm, việc sẽ sửa, ghi chú), nhận xét kèm theo, bản nháp, tên đồng chí "
+        "tự gõ và các tin nhắn đồng chí đã gửi cho bot còn lưu lại. Chi bộ chỉ còn biết đồng chí "
+        "đã gửi tháng nào, ghi «đã xoá». Bản sao lưu của máy chủ làm trước hôm nay còn giữ đến "
+        "khi hết hạn. Không thể khôi phục. Đồng chí chắc chắn chứ?"
     )
 
 
 def erased() -> str:
-    return "Đã xoá dữ liệu tự đánh giá của đồng chí."
+    return "Đã xoá dữ liệu của đồng chí."
 
 
 def erase_kept() -> str:

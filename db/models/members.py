@@ -78,6 +78,10 @@ class Member(Base):
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     invite_id: Mapped[int | None] = mapped_column(ForeignKey("invites.id"))
+    # Set when the secretary removed the member (status inactive): a reason code from the
+    # short list, or the reason the secretary typed.
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    left_reason: Mapped[str | None] = mapped_column(String(200))
 
     unit: Mapped[Unit] = relationship(lazy="joined")
 

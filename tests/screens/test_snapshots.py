@@ -20,6 +20,7 @@ from bot.screens import (
     cell,
     checkins,
     lessons,
+    membership,
     menus,
     onboarding,
     pledges,
@@ -29,6 +30,7 @@ from bot.screens import (
 )
 from bot.screens.base import Screen
 from bot.services import checkins as checkin_service
+from bot.services import membership as membership_service
 from bot.services import pledges as pledge_service
 from bot.services import quiz as quiz_service
 from bot.services.announcements import Delivery, Draft
@@ -81,6 +83,10 @@ def _screens() -> dict[str, Screen]:
         "onboarding.consent": onboarding.step_screen(joining(Step.CONSENT)),
         "onboarding.declined": onboarding.declined(),
         "cell.menu": cell.cell_menu(overview),
+        "cell.menu.secretary": cell.cell_menu(overview, remover=True),
+        "menus.main_menu.committee": menus.main_menu(
+            "Hoàng Văn Em", "Đảng bộ phường 1", 1, manager=False, committee=True
+        ),
         "cell.choose_role": cell.choose_role(3, ["member", "deputy"]),
         "cell.invite_created": cell.invite_created(
             created, "https://t.me/hocbac_bot?start=X", 3, TZ
@@ -242,6 +248,36 @@ def _checkin_screens() -> dict[str, Screen]:
     }
 
 
+def _membership_screens() -> dict[str, Screen]:
+    m = membership_service
+    people = m.People(
+        3,
+        "Chi bộ 1",
+        (m.Person(8, "Nguyễn Văn <An>", Role.MEMBER), m.Person(9, "Lê Thị Bình", Role.DEPUTY)),
+    )
+    holders = m.People(3, "Chi bộ 1", (m.Person(7, "Trần Thị Thư", Role.SECRETARY),))
+    return {
+        "membership.pick_removal": membership.pick_removal(people),
+        "membership.pick_removal.none": membership.pick_removal(m.People(3, "Chi bộ 1", ())),
+        "membership.ask_reason": membership.ask_reason(3, 8, "Nguyễn Văn <An>"),
+        "membership.confirm_removal": membership.confirm_removal(
+            3, 8, "Nguyễn Văn An", "transfer", ""
+        ),
+        "membership.confirm_removal.typed": membership.confirm_removal(
+            3, 8, "Nguyễn Văn An", "other", "Chuyển <công tác>"
+        ),
+        "membership.removed": membership.removed(m.Removed(3, "Nguyễn Văn An")),
+        "membership.removed_notice": membership.removed_notice("Chi bộ 1", "mistake"),
+        "membership.removed_notice.typed": membership.removed_notice("Chi bộ 1", "Về quê"),
+        "membership.pick_cell": membership.pick_cell(
+            1, (m.Cell(3, "Chi bộ 1"), m.Cell(4, "Chi bộ 2"))
+        ),
+        "membership.pick_revoke": membership.pick_revoke(holders),
+        "membership.confirm_revoke": membership.confirm_revoke(7, "Trần Thị Thư", Role.SECRETARY),
+        "membership.revoked": membership.revoked(m.Revoked(3, "Trần Thị Thư", Role.DEPUTY)),
+    }
+
+
 def _quiz_screens() -> dict[str, Screen]:
     q = quiz_service
     first = BANKS.banks["can-kiem-liem-chinh"].questions[0]
@@ -276,7 +312,13 @@ def _as_json(screen: Screen) -> dict[str, object]:
 
 
 def test_every_screen_matches_its_golden_snapshot() -> None:
-    screens = {**_screens(), **_pledge_screens(), **_checkin_screens(), **_quiz_screens()}
+    screens = {
+        **_screens(),
+        **_pledge_screens(),
+        **_checkin_screens(),
+        **_quiz_screens(),
+        **_membership_screens(),
+    }
     current = {name: _as_json(screen) for name, screen in screens.items()}
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(json.dumps(current, ensure_ascii=False, indent=1) + "\n", "utf-8")
@@ -287,6 +329,9 @@ def test_user_data_is_escaped_in_screens() -> None:
     assert "Hoàng Văn &lt;Em&gt;" in _screens()["onboarding.name"].text
     assert "&lt;tác phẩm&gt;" in _pledge_screens()["pledges.review"].text
     assert "&lt;trễ&gt;" in _checkin_screens()["checkins.review.late"].text
+    assert (
+        "Chuyển &lt;công tác&gt;" in _membership_screens()["membership.confirm_removal.typed"].text
+    )
 
 
 def test_pledge_and_checkin_screens_fit_a_message_and_their_buttons_64_bytes() -> None:

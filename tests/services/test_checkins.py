@@ -352,7 +352,7 @@ async def test_erasing_keeps_the_cells_counts_and_removes_the_members_words(
     await fill(session, clock, cast.an)
     done = await checkins.submit(session, clock, cast.an, TZ, "2026-11")
     await comment(session, clock, cast.chi_thu, done.checkin_id, "Tốt lắm", TZ)
-    assert await erasure.erase_my_data(session, clock, cast.an) == 2
+    assert (await erasure.erase_my_data(session, clock, cast.an)).rows == 2
     month = await checkin_cell.cell_month(
         session, clock, cast.chi_thu, cast.chi_bo_1.id, "2026-11", TZ
     )
