@@ -21,7 +21,8 @@ async def handled(session: AsyncSession, clock: FakeClock, update_id: int) -> No
     await inbox.store(session, clock, "telegram", text_update(update_id, 10))
     for claimed in await inbox.claim(session, clock):
         if claimed.payload["update_id"] == update_id:
-            await inbox.finish(session, clock, claimed.row_id)
+            inbox.finish_on_commit(session, clock, claimed)
+            await session.commit()
     await inbox.release_claims(session)
 
 

@@ -97,7 +97,9 @@ async def test_names_reasons_old_audit_and_group_copies_are_erased_others_kept(
     assert an is not None and an.left_reason == "other"
     old = await session.scalar(select(AuditEntry).where(AuditEntry.action == "old"))
     assert old is not None and old.detail == {"t": erasure.ERASED}
-    payloads = {row.update_id: row.payload for row in await session.scalars(select(InboxUpdate))}
+    payloads = {
+        row.update_id: row.payload or {} for row in await session.scalars(select(InboxUpdate))
+    }
     assert payloads[1]["message"]["text"] == f"Trả lời: {erasure.ERASED}"
     assert payloads[2] == {"update_id": 2}  # An's own update: only its id is left
     assert payloads[3]["message"]["text"] == "Phạm Văn Cường"  # another cell: untouched

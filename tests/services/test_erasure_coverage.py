@@ -13,6 +13,8 @@ NO_MEMBER_TEXT: dict[str, str] = {
     "conversation_state.key": "aiogram's key: bot, chat and user ids",
     "conversation_state.state": "a state's name from our code",
     "inbox.channel": "a channel's name",
+    "inbox.kind": "the update's type (message, callback_query, ...), from Telegram's field names",
+    "inbox.lease": "a random claim token",
     "outbox.key": "our idempotency key: kind, ids and period",
     "outbox.channel": "a channel's name",
     "outbox.method": "a Bot API method name",
