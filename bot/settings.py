@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     # STATUSES): "copy-only" shows everything sound; "collated" hides sentences resting on one
     # copy; "checked" shows only text checked against a printed edition.
     content_minimum_status: Literal["copy-only", "collated", "checked"] = "copy-only"
+    # A supervised task still failing this long after its first failure makes the process
+    # unhealthy: /healthz answers 503 and the process exits non-zero to be restarted.
+    task_recovery_seconds: float = Field(default=180.0, gt=0, le=24 * 3600)
+    health_host: str = "127.0.0.1"
+    health_port: int | None = Field(default=None, ge=0, le=65535)  # None: no separate server
 
     @field_validator("timezone")
     @classmethod
@@ -66,6 +71,7 @@ class Settings(BaseSettings):
         "redis_url",
         "telegram_api_base",
         "webhook_url",
+        "health_port",
         mode="before",
     )
     @classmethod
