@@ -44,7 +44,7 @@ from bot.quizbank import load_banks
 from bot.services import demo, search
 from bot.services.holidays import load_calendar
 from bot.settings import Settings
-from bot.supervisor import Health, Supervisor
+from bot.supervisor import Health, Supervisor, describe
 from bot.texts import demo as texts
 from bot.texts.cell import role_name
 from db import create_engine, create_sessionmaker
@@ -263,7 +263,10 @@ class App:
     async def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        await self.leadership.release()
+        try:
+            await self.leadership.release()
+        except Exception as error:  # the database is away: the lock went with the connection
+            log.warning("could not release the scheduler lock", extra={"error": describe(error)})
         if self.nights is not None:
             await self.nights.stop()
         await self.supervisor.stop()

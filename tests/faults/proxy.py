@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 CHUNK = 64 * 1024
 
 
-@dataclass
+@dataclass(eq=False)  # kept in a set by identity
 class _Link:
     client: asyncio.StreamWriter
     upstream: asyncio.StreamWriter | None = None
