@@ -74,10 +74,10 @@ async def test_a_webhook_heals_after_a_reset_and_a_twenty_second_hang_of_postgre
     await members.learn()
     refused = partial(pg_proxy.reset, refuse_for=60)  # until the heal
     reset_seconds = await members.through(refused, 3, pg_proxy.heal)
+    assert "Wrong response from the webhook: 503" in str(server.delivery.last_error)
     hang_seconds = await members.through(pg_proxy.hang, 20, pg_proxy.heal)
     await asyncio.sleep(1)
     members.assert_each_answered_once()
     await inbox_all_done(session, len(PEOPLE) * 3)
     assert reset_seconds < HEALED_WITHIN
     assert hang_seconds < HEALED_WITHIN
-    assert "Wrong response from the webhook: 503" in str(server.delivery.last_error)
