@@ -105,8 +105,8 @@ def _check_database(url: str) -> None:
     except Exception as error:  # whatever the driver raises, the answer is the same
         shown = make_url(url).render_as_string(hide_password=True)
         typer.echo(
-            f"hocbac: cannot reach the database {shown} ({type(error).__name__}). Check DATABASE_URL "
-            "and that the database server is running, then start hocbac again.",
+            f"hocbac: cannot reach the database {shown} ({type(error).__name__}). Check "
+            "DATABASE_URL and that the database server is running, then start hocbac again.",
             err=True,
         )
         raise typer.Exit(1) from None
