@@ -33,15 +33,11 @@ def create_engine(url: str) -> AsyncEngine:
 
         return engine
     # Connections are checked before use (pre-ping) and a dead one is dropped and replaced, so a
-    # restarted or reset PostgreSQL heals by itself; a connection that hangs is given a bounded
-    # time to open, and none is kept long enough for a proxy or firewall to cut it silently.
+    # restarted or reset PostgreSQL heals by itself; none is kept long enough for a proxy or a
+    # firewall to cut it silently. Opening one keeps asyncpg's 60 s: a network that stalls for
+    # 20 s then delivers late, instead of failing work that was already done.
     return _create_async_engine(
-        url,
-        pool_size=10,
-        max_overflow=10,
-        pool_pre_ping=True,
-        pool_recycle=1800,
-        connect_args={"timeout": 10},
+        url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800
     )
 
 
