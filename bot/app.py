@@ -31,7 +31,7 @@ from bot.delivery import digest_jobs, inbox, jobs, outbox, retention, unit
 from bot.delivery.leader import leadership_for, night_lock_for
 from bot.delivery.outbox import Claimed
 from bot.delivery.quiz_night_runner import NightRunner
-from bot.delivery.ratelimit import Limits, MemoryLimiter, RateLimiter, limiter_for
+from bot.delivery.ratelimit import Limits, MemoryLimiter, RateLimiter, limiter_for, redis_options
 from bot.delivery.recheck import Recheck
 from bot.delivery.sender import Report, Sender, batch_for
 from bot.delivery.worker import InboxWorker
@@ -40,16 +40,19 @@ from bot.dispatch.dispatcher import build_dispatcher
 from bot.dispatch.render import MENU_KEY, menu_of_markup
 from bot.dispatch.storage import DbStorage
 from bot.dispatch.typed import AnswerTypedLocally
+from bot.health import serve_health
 from bot.quizbank import load_banks
 from bot.services import demo, search
 from bot.services.holidays import load_calendar
 from bot.settings import Settings
+from bot.supervisor import Health, Supervisor, describe
 from bot.texts import demo as texts
 from bot.texts.cell import role_name
 from db import create_engine, create_sessionmaker
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 20
+SCHEDULER = "scheduler"
 SEND_POLL = 5.0
 LOCAL_TOKEN = "1000:local-webchat"  # the built-in web chat accepts any token; this one is fixed
 
@@ -78,8 +81,11 @@ class App:
             catalog=self.catalog,
             banks=self.banks,
         )
+        # Every long-running task runs under the supervisor; /healthz reports on them.
+        self.health = Health(clock, recovery=settings.task_recovery_seconds)
+        self.supervisor = Supervisor(clock, self.health)
         self.worker = InboxWorker(self.sessionmaker, clock, self.handle)
-        self.ingest = Ingest(self.sessionmaker, clock, self.channel, self.worker.wake)
+        self.ingest = Ingest(self.sessionmaker, clock, self.channel, self.worker.wake, self.health)
         # APScheduler only ticks; what is due is decided from the database on every tick, so a
         # restart or a missed tick loses nothing and sends nothing twice.
         self.scheduler = AsyncIOScheduler(timezone=settings.timezone)
@@ -91,8 +97,8 @@ class App:
         self.webchat: BotApiServer | None = None
         self.bot: Bot | None = None
         self.nights: NightRunner | None = None  # quiz nights in groups, made with the bot
-        self._tasks: list[asyncio.Task[Any]] = []
         self._runners: list[web.AppRunner] = []
+        self.health_port: int | None = None
 
     async def load_content(self) -> None:
         """Make the works searchable (rebuilt from content/ on every start)."""
@@ -102,20 +108,21 @@ class App:
 
     async def start(self) -> None:
         """Start the web chat (if local), the inbox worker and the ingest."""
+        await self._serve_health()
         await self.load_content()
         bot = await self.open_bot()
         async with self.sessionmaker() as db:
             await inbox.release_claims(db)  # this process is the one worker of its kind here
-        self._tasks.append(asyncio.create_task(self.worker.run(), name="inbox-worker"))
+        self.supervisor.start("inbox-worker", self.worker.run)
         if self.settings.webhook_url:
             await self._start_webhook()
         else:
-            self._tasks.append(asyncio.create_task(self.ingest.poll(bot), name="polling"))
+            self.supervisor.start("polling", functools.partial(self.ingest.poll, bot))
         if self.engine.dialect.name == "sqlite":  # one process: every lease and send was ours
             async with self.sessionmaker() as db:
                 await outbox.stuck_sending(db, self.clock, timedelta(0))
                 await outbox.release_leases(db)
-        self._tasks.append(asyncio.create_task(self._send_forever(), name="sender"))
+        self.supervisor.start("sender", self._send_forever)
         assert self.nights is not None
         if await self.leadership.leads():  # one process picks up the running quiz nights
             await self.nights.resume()
@@ -133,10 +140,11 @@ class App:
         It needs BOT_TOKEN: the local web chat lives inside the one bot process."""
         if self.settings.bot_token is None:
             raise RuntimeError("a sender process needs BOT_TOKEN")
+        await self._serve_health()
         await self.open_bot()
         gc.collect()  # as in start(): long-lived objects out of the collector's full passes
         gc.freeze()
-        self._tasks.append(asyncio.create_task(self._send_forever(), name="sender"))
+        self.supervisor.start("sender", self._send_forever)
         log.info("sender started")
 
     async def open_bot(self) -> Bot:
@@ -198,7 +206,16 @@ class App:
         # Stopping cancels a tick under way; APScheduler would log that as the job failing.
         # Nothing is lost: rows are enqueued in transactions and the next start ticks at once.
         with contextlib.suppress(asyncio.CancelledError):
-            await self.schedule()
+            try:
+                await self.schedule()
+            except Exception as error:  # the next tick tries again
+                trouble = self.health.failed(SCHEDULER, error)
+                log.error(
+                    "scheduler tick failed; the next tick tries again",
+                    extra={"task": SCHEDULER, "error": trouble.error},
+                )
+                return
+            self.health.ok(SCHEDULER)
 
     async def schedule(self) -> int:
         """The scheduler's tick: if this process leads, turn due rules into outbox rows and
@@ -222,12 +239,11 @@ class App:
         return await self.sender.drain()
 
     async def _send_forever(self) -> None:
+        # A failed drain ends the task; the supervisor logs it and starts it again.
         assert self.sender is not None
         while True:
-            try:
-                await self.sender.drain()
-            except Exception:  # a database hiccup must not stop sending for good
-                log.exception("sender failed; trying again")
+            await self.sender.drain()
+            self.health.ok("sender")
             self._outbox_due.clear()
             # Retries and rows enqueued by other processes are found within SEND_POLL seconds.
             with contextlib.suppress(TimeoutError):
@@ -260,14 +276,13 @@ class App:
     async def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        await self.leadership.release()
+        try:
+            await self.leadership.release()
+        except Exception as error:  # the database is away: the lock went with the connection
+            log.warning("could not release the scheduler lock", extra={"error": describe(error)})
         if self.nights is not None:
             await self.nights.stop()
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self.supervisor.stop()
         for runner in self._runners:
             await runner.cleanup()
         if self.bot is not None:
@@ -291,9 +306,20 @@ class App:
         if self.settings.redis_url:
             return RedisStorage.from_url(
                 self.settings.redis_url,
+                connection_kwargs=redis_options(),
                 key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True),
             )
         return DbStorage(self.sessionmaker, self.clock)
+
+    async def _serve_health(self) -> None:
+        if self.settings.health_port is None:
+            return
+        runner = await serve_health(
+            self.health, self.settings.health_host, self.settings.health_port
+        )
+        self._runners.append(runner)
+        self.health_port = int(runner.addresses[0][1])  # the port, if 0 picked a free one
+        log.info("health check ready", extra={"port": self.health_port})
 
     async def _start_webchat(self) -> None:
         if self.settings.demo_seed:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from bot.cli_quiz import quiz_app
 from bot.clock import SystemClock
@@ -18,7 +22,10 @@ from bot.logs import setup_logging
 from bot.settings import Settings
 from db import create_engine, create_sessionmaker
 from db import migrate as migrations
+from db.engine import is_sqlite
 
+CONNECT_SECONDS = 15  # to reach the database at start-up
+STOP_SECONDS = 20  # for a clean stop before the process exits anyway
 app = typer.Typer(help="hocbac: trợ lý học tập và làm theo Bác cho chi bộ.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.")
 invite_app = typer.Typer(help="Invites to join a unit.")
@@ -56,9 +63,11 @@ def run(
 ) -> None:
     """Run the bot: the local web chat without BOT_TOKEN, else Telegram (polling or webhook)."""
     settings = _settings()
+    _check_database(settings.database_url)
     if migrate:
         migrations.upgrade(settings.database_url)
-    asyncio.run(_run(settings))
+    if asyncio.run(_run(settings)) != 0:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -70,10 +79,41 @@ def sender() -> None:
     if settings.bot_token is None:
         typer.echo("A sender needs BOT_TOKEN (the local web chat runs in `hocbac run`).", err=True)
         raise typer.Exit(1)
-    asyncio.run(_run(settings, sender_only=True))
+    _check_database(settings.database_url)
+    if asyncio.run(_run(settings, sender_only=True)) != 0:
+        raise typer.Exit(1)
 
 
-async def _run(settings: Settings, *, sender_only: bool = False) -> None:
+def _check_database(url: str) -> None:
+    """Stop with a plain message, not a traceback, if the database is unreachable at start-up.
+
+    Only here: once running, the bot waits out a database outage (see bot/supervisor.py)."""
+
+    async def ping() -> None:
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        finally:
+            await engine.dispose()
+
+    try:
+        if is_sqlite(url):  # aiosqlite's thread outlives a failed open: ask sqlite3 directly
+            sqlite3.connect(make_url(url).database or ":memory:").close()
+        else:
+            asyncio.run(asyncio.wait_for(ping(), CONNECT_SECONDS))
+    except Exception as error:  # whatever the driver raises, the answer is the same
+        shown = make_url(url).render_as_string(hide_password=True)
+        typer.echo(
+            f"hocbac: cannot reach the database {shown} ({type(error).__name__}). Check "
+            "DATABASE_URL and that the database server is running, then start hocbac again.",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+
+
+async def _run(settings: Settings, *, sender_only: bool = False) -> int:
+    """Run until SIGINT/SIGTERM (0) or until a task cannot recover (1: be restarted)."""
     from bot.app import build_app  # aiogram is imported only by the commands that run the bot
 
     bot_app = build_app(settings)
@@ -85,10 +125,19 @@ async def _run(settings: Settings, *, sender_only: bool = False) -> None:
     await (bot_app.start_sender() if sender_only else bot_app.start())
     if bot_app.webchat is not None:
         typer.echo(f"Web chat: http://{settings.local_chat_host}:{bot_app.webchat.port}/")
+    gave_up = bot_app.health.gave_up
+    waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(gave_up.wait())]
     try:
-        await stop.wait()
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        await bot_app.stop()
+        for waiting in waits:
+            waiting.cancel()
+        try:
+            # A database that hangs could hold a clean stop for ever; the exit must happen.
+            await asyncio.wait_for(bot_app.stop(), STOP_SECONDS)
+        except TimeoutError:
+            logging.getLogger(__name__).error("stopping took too long; exiting anyway")
+    return 1 if bot_app.health.unhealthy else 0
 
 
 @db_app.command("upgrade")

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     # Days handled updates and sent messages are kept. Outbox keys are at most monthly, so a
     # month's notice is never enqueued again once its row is gone; shorter could send it twice.
     retention_days: int = Field(default=30, ge=30, le=3650)
+    # A supervised task still failing this long after its first failure makes the process
+    # unhealthy: /healthz answers 503 and the process exits non-zero to be restarted.
+    task_recovery_seconds: float = Field(default=180.0, gt=0, le=24 * 3600)
+    health_host: str = "127.0.0.1"
+    health_port: int | None = Field(default=None, ge=0, le=65535)  # None: no separate server
 
     @field_validator("timezone")
     @classmethod
@@ -70,6 +75,7 @@ class Settings(BaseSettings):
         "redis_url",
         "telegram_api_base",
         "webhook_url",
+        "health_port",
         mode="before",
     )
     @classmethod

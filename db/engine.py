@@ -18,8 +18,9 @@ def is_sqlite(url: str) -> bool:
 def create_engine(url: str) -> AsyncEngine:
     """Create the async engine for `url` with the per-dialect settings the bot relies on."""
     if is_sqlite(url):
-        # A busy timeout lets the ingest task and the inbox worker share the file without
-        # "database is locked" errors; WAL lets readers run beside the single writer.
+        # A busy timeout (30 s) lets the ingest task and the inbox worker share the file without
+        # "database is locked" errors, and rides out another process holding the write lock;
+        # WAL lets readers run beside the single writer. A file has no connection to lose.
         engine = _create_async_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -33,7 +34,13 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return _create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # Connections are checked before use (pre-ping) and a dead one is dropped and replaced, so a
+    # restarted or reset PostgreSQL heals by itself; none is kept long enough for a proxy or a
+    # firewall to cut it silently. Opening one keeps asyncpg's 60 s: a network that stalls for
+    # 20 s then delivers late, instead of failing work that was already done.
+    return _create_async_engine(
+        url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800
+    )
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

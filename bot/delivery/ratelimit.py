@@ -37,6 +37,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 GROUP_BURST = 3  # messages a quiet group may get one per_chat_interval apart
 US = 1_000_000
@@ -288,8 +291,26 @@ class RedisLimiter:
             await self._client.aclose()
 
 
+def redis_options() -> dict[str, Any]:
+    """Connection options for every Redis client of the bot, so that a reset Redis heals.
+
+    An idle connection is pinged before use and a dead one replaced; a command whose connection
+    was reset is sent again on a new one, with backoff, for about five seconds (a command that
+    timed out is not: it may have run). Reads wait 30 s, so a Redis that hangs for a while
+    answers late rather than failing the update; one that has gone silent is noticed."""
+    return {
+        "health_check_interval": 10,
+        "socket_keepalive": True,
+        "socket_connect_timeout": 5,
+        "socket_timeout": 30,
+        "retry": Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=8),
+        "retry_on_error": [RedisConnectionError, ConnectionError],
+    }
+
+
 def limiter_for(redis_url: str | None, limits: Limits) -> RateLimiter:
     """Share the budget through Redis when it is configured, else keep it in this process."""
     if redis_url:
-        return RedisLimiter(aioredis.from_url(redis_url), limits, owns_client=True)
+        client = aioredis.from_url(redis_url, **redis_options())
+        return RedisLimiter(client, limits, owns_client=True)
     return MemoryLimiter(limits)
