@@ -21,7 +21,7 @@ def create_engine(url: str) -> AsyncEngine:
         # A busy timeout (30 s) lets the ingest task and the inbox worker share the file without
         # "database is locked" errors, and rides out another process holding the write lock;
         # WAL lets readers run beside the single writer. A file has no connection to lose.
-        engine = _create_async_engine(url, connect_args={"timeout": 30})
+        engine = _create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -38,8 +38,15 @@ def create_engine(url: str) -> AsyncEngine:
     # restarted or reset PostgreSQL heals by itself; none is kept long enough for a proxy or a
     # firewall to cut it silently. Opening one keeps asyncpg's 60 s: a network that stalls for
     # 20 s then delivers late, instead of failing work that was already done.
+    # hide_parameters: a database error's message (and so a logged traceback) never carries
+    # the values of the statement, which may be a member's words.
     return _create_async_engine(
-        url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800
+        url,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        hide_parameters=True,
     )
 
 
