@@ -24,6 +24,7 @@ from bot.delivery import inbox
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "poll_answer", "my_chat_member"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+FULL_BATCH = 100  # getUpdates' default (and largest) limit
 
 
 def raw(update: Update) -> dict[str, Any]:
@@ -38,11 +39,14 @@ class Ingest:
         clock: Clock,
         channel: str,
         on_stored: Callable[[], None],
+        on_fetched: Callable[[], None] = lambda: None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._clock = clock
         self._channel = channel
         self._on_stored = on_stored
+        # Told once what Telegram held for the bot is stored (a quiz night waits for it).
+        self._on_fetched = on_fetched
 
     async def store(self, update: dict[str, Any]) -> bool:
         async with self._sessionmaker() as session:
@@ -72,6 +76,8 @@ class Ingest:
             for update in updates:
                 await self.store(raw(update))
                 offset = update.update_id + 1
+            if len(updates) < FULL_BATCH:  # Telegram's backlog is all stored
+                self._on_fetched()
 
     def webhook_app(self, path: str, secret: str | None) -> web.Application:
         """Return an aiohttp app that stores each POSTed update and answers 200."""
@@ -88,6 +94,8 @@ class Ingest:
             except (ValueError, KeyError, TypeError):
                 return web.Response(status=400)
             await self.store(update)
+            # Telegram pushes its backlog on its own: the first update is the only sign of it.
+            self._on_fetched()
             return web.Response(status=200)
 
         app = web.Application(client_max_size=4 * 1024 * 1024)

@@ -52,10 +52,18 @@ def last_alert(server: BotApiServer) -> str | None:
     return answers[-1].text if answers else None
 
 
-async def open_and_start(app: App, server: BotApiServer, pilot_for: PilotFactory) -> int:
+async def open_and_start(
+    app: App, server: BotApiServer, pilot_for: PilotFactory, *, public: bool = True
+) -> int:
+    """Open a night, An and Bình join, start it: by native quiz polls (public voting) unless
+    `public` is False (the default of a new night: secret ballots, by buttons)."""
     thu = pilot_for(THU, chat_id=GROUP)
     await thu.send("/doivui")
     assert "Hội thi tìm hiểu" in thu.text()
+    assert t.votes_label(False) in lobby_buttons(server)
+    if public:
+        await thu.press(t.votes_label(False))
+        assert "Bình chọn công khai" in thu.text()
     for user in (AN, BINH):
         await pilot_for(user, chat_id=GROUP).press(t.JOIN)
     await thu.press(t.START)
@@ -176,7 +184,7 @@ async def test_buttons_when_options_are_too_long_first_press_counts(
     an = pilot_for(AN, chat_id=GROUP)
     assert an.buttons() == ["A", "B"]
     await an.press("B")
-    assert last_alert(server) == t.answered_ok()
+    assert last_alert(server) == t.answered_ok("B")
     await an.press("A")
     assert last_alert(server) == t.refused("answered")
     await pilot_for(CUONG, chat_id=GROUP).press("B")

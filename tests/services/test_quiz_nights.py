@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalog import Catalog, load_catalog
 from bot.delivery.leader import night_lock_for
-from bot.delivery.quiz_night_runner import GRACE, NightRunner, SendFailed, SentPoll
+from bot.delivery.night_port import SendFailed, SentPoll
+from bot.delivery.quiz_night_runner import GRACE, NightRunner
 from bot.delivery.ratelimit import Limits, MemoryLimiter
 from bot.quiz_models import fits_poll
 from bot.quizbank import QuizBanks, load_banks
@@ -114,12 +115,17 @@ async def started(
     cast: Cast,
     *,
     count: int = 5,
+    public: bool = True,
 ) -> int:
+    """A night of `count` questions with three players; public voting (native polls) unless
+    `public` is False."""
     night_id = await opened(session, clock, banks, catalog, cast.chi_thu)
     for who, user in ((cast.an, 102), (cast.binh, 103), (cast.chi_thu, 101)):
         await service.join(session, clock, who, night_id, GROUP, user, who.full_name or "")
     await session.execute(
-        update(QuizNight).where(QuizNight.id == night_id).values(question_count=count)
+        update(QuizNight)
+        .where(QuizNight.id == night_id)
+        .values(question_count=count, public_votes=public)
     )
     await service.start_night(session, clock, banks, catalog, cast.chi_thu, night_id, GROUP)
     return night_id
@@ -463,6 +469,7 @@ async def test_names_can_be_hidden_on_the_board(
 ) -> None:
     night_id = await opened(session, clock, banks, catalog, cast.chi_thu)
     await service.change_setting(session, cast.chi_thu, night_id, GROUP, "v")
+    await service.change_setting(session, cast.chi_thu, night_id, GROUP, "p")  # native polls
     await service.join(session, clock, cast.an, night_id, GROUP, 102, "An")
     await service.start_night(session, clock, banks, catalog, cast.chi_thu, night_id, GROUP)
     await ask(runner, clock, night_id)
@@ -620,6 +627,7 @@ async def test_a_published_imported_bank_plays_with_its_source_never_as_a_quotat
     await service.choose_bank(
         session, banks, catalog, cast.chi_thu, night_id, GROUP, last, tag(choices[-1].key)
     )
+    await service.change_setting(session, cast.chi_thu, night_id, GROUP, "p")  # native polls
     await service.join(session, clock, cast.an, night_id, GROUP, 102, "An")
     await service.start_night(session, clock, banks, catalog, cast.chi_thu, night_id, GROUP)
     await ask(runner, clock, night_id)
