@@ -49,12 +49,13 @@ async def record(
 ) -> None:
     """Write a refused quiz-night press, command or answer to the audit log, on its own
     transaction (whatever the refused call had begun is rolled back). Commits."""
+    # The refused call may have rolled back, expiring `member`: its key needs no load.
+    key = inspect(member).identity if member is not None else None
     await audit.record_refusal(
         session,
         clock,
         f"quiz_night.{action}",
-        # The refused call may have rolled back, expiring `member`: its key needs no load.
-        actor_member_id=inspect(member).identity[0] if member is not None else None,
+        actor_member_id=int(key[0]) if key else None,
         actor_external_id=user_id,
         reason=refused.reason,
         **detail,
