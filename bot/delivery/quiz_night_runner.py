@@ -193,24 +193,29 @@ class NightRunner:
 
     async def _loop(self, night_id: int) -> None:
         while True:
-            try:
-                at = await self.step(night_id)
-                self._unknown.pop(night_id, None)
-            except SendFailed as failed:
-                log.warning("quiz night send failed", extra={"night_id": night_id})
-                if failed.retry_after:  # a 429: nothing was sent, wait as told
-                    await self._limiter.pause(failed.retry_after)
-                    at = self._clock.now() + timedelta(seconds=failed.retry_after)
-                else:
-                    at = await self._unknown_outcome(night_id)
-            except Exception:  # a database hiccup must not end the night silently
-                log.exception("quiz night step failed", extra={"night_id": night_id})
-                at = self._clock.now() + timedelta(seconds=RETRY)
+            at = await self.attempt(night_id)
             if at is None:
                 self._tasks.pop(night_id, None)
                 return
             if at > self._clock.now():
                 await self._sleep(night_id, at)
+
+    async def attempt(self, night_id: int) -> datetime | None:
+        """step(), and when it fails, when to try again (None: the night stops running here,
+        finished or paused)."""
+        try:
+            at = await self.step(night_id)
+        except SendFailed as failed:
+            log.warning("quiz night send failed", extra={"night_id": night_id})
+            if failed.retry_after:  # a 429: nothing was sent, wait as told
+                await self._limiter.pause(failed.retry_after)
+                return self._clock.now() + timedelta(seconds=failed.retry_after)
+            return await self._unknown_outcome(night_id)
+        except Exception:  # a database hiccup must not end the night silently
+            log.exception("quiz night step failed", extra={"night_id": night_id})
+            return self._clock.now() + timedelta(seconds=RETRY)
+        self._unknown.pop(night_id, None)
+        return at
 
     async def _sleep(self, night_id: int, until: datetime) -> None:
         """Sleep until `until`, or until launch() wakes the night (the host stopped it)."""
