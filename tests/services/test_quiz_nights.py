@@ -516,6 +516,32 @@ async def test_after_a_short_restart_the_night_continues_and_says_so(
     assert len(group.polls) == 3 and "Hội thi kết thúc" in group.texts()[-1]
 
 
+async def test_a_press_kept_by_telegram_during_a_restart_counts_until_the_question_closes(
+    session: AsyncSession,
+    clock: FakeClock,
+    banks: QuizBanks,
+    catalog: Catalog,
+    cast: Cast,
+    runner: NightRunner,
+) -> None:
+    night_id = await started(session, clock, banks, catalog, cast, public=False)
+    await ask(runner, clock, night_id)
+    q = await question(session, night_id, 0)
+    assert not q.as_poll  # a secret ballot: buttons
+    clock.move(seconds=25)  # the bot was down past the question's 20 s
+    with pytest.raises(Refused, match="late"):  # no restart yet: late is late
+        await answer(session, clock, cast.an, 102, night_id, q.correct)
+    await runner.resume()
+    kept = await answer(session, clock, cast.an, 102, night_id, q.correct)
+    assert (kept.correct, kept.points) == (
+        True,
+        points(correct=True, elapsed_ms=20_000, seconds=20),
+    )
+    await play.close_question(session, clock, night_id)
+    with pytest.raises(Refused, match="late"):  # once closed, nothing more counts
+        await answer(session, clock, cast.binh, 103, night_id, q.correct)
+
+
 async def test_after_a_long_outage_the_night_closes_with_the_results_so_far(
     session: AsyncSession,
     clock: FakeClock,
