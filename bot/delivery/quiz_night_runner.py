@@ -196,6 +196,7 @@ class NightRunner:
             at = await self.attempt(night_id)
             if at is None:
                 self._tasks.pop(night_id, None)
+                self._shown.pop(night_id, None)
                 return
             if at > self._clock.now():
                 await self._sleep(night_id, at)
@@ -287,18 +288,16 @@ class NightRunner:
         self._unknown.pop(night_id, None)
         log.warning("quiz night paused after failed sends", extra={"night_id": night_id})
         async with self._sessionmaker() as session:
-            number = await night_pauses.pause(session, self._clock, night_id)
-            if number is not None:
-                asking = await play.asking(session, night_id)
-                night = await play.podium(session, night_id)
-                pages = [screens.paused(night_id, night.title, asking.position + 1)]
+            paused = await night_pauses.pause(session, self._clock, night_id)
+            if paused is not None:
+                pages = [screens.paused(night_id, paused.title, paused.position + 1)]
                 await night_results.enqueue_results(
                     session,
                     self._clock,
                     self._tz,
                     night_id,
                     pages,
-                    kind=f"quiz-night-pause-{number}",
+                    kind=f"quiz-night-pause-{paused.number}",
                     now_even_in_quiet_hours=True,
                 )
             await session.commit()

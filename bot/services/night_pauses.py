@@ -6,6 +6,8 @@ each copy); after a few tries the runner pauses the night instead and asks the h
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -18,15 +20,22 @@ from db.models import Member
 from db.models.quiz_nights import PAUSED, RUNNING, QuizNight
 
 
-async def pause(session: AsyncSession, clock: Clock, night_id: int) -> int | None:
-    """Pause a running night; return the pause's number (None: not running). Does not commit."""
+@dataclass(frozen=True)
+class Paused:
+    number: int  # the night's how-many-th pause: each is told once
+    title: str
+    position: int  # 0-based, the question it stopped at
+
+
+async def pause(session: AsyncSession, clock: Clock, night_id: int) -> Paused | None:
+    """Pause a running night (None: it was not running). Does not commit."""
     night = await _night(session, night_id)
     if night.status != RUNNING:
         return None
     night.status = PAUSED
     night.paused_count += 1
     audit.record(session, clock, "quiz_night.paused", night_id=night.id)
-    return night.paused_count
+    return Paused(night.paused_count, night.title, night.position)
 
 
 async def resume_paused(
