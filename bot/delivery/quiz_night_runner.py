@@ -5,13 +5,14 @@ Every state change is committed before the next message, so a restart repeats at
 message being sent at the moment of the crash; a night taken up after a restart first lets the
 answers Telegram kept be handled (night_catch_up.py). What a night posts to its group, per
 question: the question (a quiz poll or a message with buttons) and one results message; a
-button question (a secret ballot) is also edited with the count of answers so far, at most
-every COUNT_EVERY and only when it changed, and once more to remove its buttons. With at least
-10 s a question, GRACE and PAUSE (14.5 s), that is at most 4 messages and edits every 14.5 s
-(17 a minute; 15 s questions: 5 in 19.5 s, 16 a minute; longer ones fewer) against Telegram's 20
-a minute in a group, edits included; every send and edit still reserves its slot from the
-app's rate limiter (shared with the outbox sender, and through Redis with other processes), so
-a night whose players all answer at once cannot exceed it either.
+button question (a secret ballot) is also edited with the count of answers so far, every
+COUNT_EVERY while at least COUNT_EVERY is left and only when it changed, and once more to
+remove its buttons. With at least 10 s a question, GRACE and PAUSE (14.5 s), that is at most 4
+messages and edits every 14.5 s (17 a minute; 15 s questions: 5 in 19.5 s, 16 a minute; 60 s
+ones: 14 in 64.5 s, 13 a minute) against Telegram's 20 a minute in a group, edits included.
+Every send and edit still reserves its slot from the app's rate limiter (shared with the outbox
+sender, and through Redis with other processes), so a night whose players all answer at once
+cannot exceed it either.
 
 A send whose outcome is unknown (a timeout, a 5xx) may have reached the group: it is tried
 again at most SEND_TRIES times, further apart each time, and then the night pauses and its host
@@ -147,15 +148,17 @@ class NightRunner:
                     return ready
                 asking = await play.asking(session, night_id)
                 closes = await self._ask(session, asking, at.chat_id)
-                return closes + GRACE
+                return self._wake_at(
+                    asking.as_poll, closes - timedelta(seconds=at.seconds), closes
+                )
             if at.closed_at is None:
                 assert at.closes_at is not None
                 early = now < at.closes_at + GRACE
                 if early and not await play.everyone_answered(session, night_id, at.position):
-                    if at.as_poll:  # Telegram shows a poll's count itself
-                        return at.closes_at + GRACE
-                    await self._show_count(session, at)
-                    return min(at.closes_at + GRACE, now + COUNT_EVERY)
+                    if not at.as_poll:  # Telegram shows a poll's count itself
+                        await self._show_count(session, at)
+                    assert at.asked_at is not None
+                    return self._wake_at(at.as_poll, at.asked_at, at.closes_at)
                 await play.close_question(session, self._clock, night_id)
                 if early:  # everyone has answered: nobody waits out the clock
                     await self._stop_poll(session, night_id, at.chat_id)
@@ -254,11 +257,24 @@ class NightRunner:
         self._shown[q.night_id] = (q.position, 0, self._clock.now())
         return await play.mark_asked(session, self._clock, q.night_id, message_id, None)
 
+    def _wake_at(self, as_poll: bool, asked_at: datetime, closes_at: datetime) -> datetime:
+        """When to look at an open question again: a poll at its close; a button question to
+        edit its count every COUNT_EVERY from its asking, as long as COUNT_EVERY is left after
+        that edit (the last seconds' count would be replaced at once by the closing edit)."""
+        done = (self._clock.now() - asked_at) // COUNT_EVERY
+        count_at = asked_at + (done + 1) * COUNT_EVERY
+        if as_poll or closes_at - count_at < COUNT_EVERY:
+            return closes_at + GRACE
+        return count_at
+
     async def _show_count(self, session: AsyncSession, at: play.Step) -> None:
         """Edit a button question with how many have answered (never who or what), at most
         every COUNT_EVERY and only when it changed: each edit counts against the group's 20 a
         minute."""
         now = self._clock.now()
+        assert at.closes_at is not None
+        if at.closes_at - now < COUNT_EVERY:
+            return  # the closing edit comes sooner than the next count would
         # After a restart nothing is remembered: show the count at once.
         position, shown, when = self._shown.get(at.night_id, (at.position, -1, now - COUNT_EVERY))
         if position == at.position and now < when + COUNT_EVERY:

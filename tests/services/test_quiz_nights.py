@@ -516,6 +516,36 @@ async def test_after_a_short_restart_the_night_continues_and_says_so(
     assert len(group.polls) == 3 and "Hội thi kết thúc" in group.texts()[-1]
 
 
+async def test_a_secret_ballot_shows_its_count_every_5_s_when_it_changed_never_who(
+    session: AsyncSession,
+    clock: FakeClock,
+    banks: QuizBanks,
+    catalog: Catalog,
+    cast: Cast,
+    runner: NightRunner,
+    group: FakeGroup,
+) -> None:
+    night_id = await started(session, clock, banks, catalog, cast, count=1, public=False)
+    wake = await ask(runner, clock, night_id)
+    asked = (await question(session, night_id, 0)).asked_at
+    assert wake is not None and asked is not None and not group.polls
+    looked = []
+    for who, user, after in ((cast.an, 102, 1), (cast.binh, 103, 7)):
+        clock.set(asked + timedelta(seconds=after))
+        await answer(session, clock, who, user, night_id, 1)
+    clock.set(asked)
+    while (await question(session, night_id, 0)).closed_at is None:
+        assert wake is not None
+        clock.set(wake)
+        looked.append((wake - asked).total_seconds())
+        wake = await runner.step(night_id)
+    # Every 5 s while 5 s are left (20 s a question), then its close after the grace.
+    assert looked == [5.0, 10.0, 15.0, 21.5]
+    counts = [e.text.split("\n")[-1] for _, _, e in group.edits]
+    assert counts == ["Đã trả lời: 2 người."]  # both answers were in by 5 s; then unchanged
+    assert all("An" not in e.text and "Bình" not in e.text for _, _, e in group.edits)
+
+
 async def test_a_press_kept_by_telegram_during_a_restart_counts_until_the_question_closes(
     session: AsyncSession,
     clock: FakeClock,
