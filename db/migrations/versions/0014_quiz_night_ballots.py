@@ -1,7 +1,7 @@
 """quiz nights: secret or public voting, the last restart, pauses after lost sends
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-03
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import db.base
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
