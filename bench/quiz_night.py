@@ -157,6 +157,9 @@ async def open_lobby(night: Night, plan: Plan) -> None:
     if plan.questions == 3:
         for label in (t.count_label(n) for n in (10, 15, 20)):
             await press(night, HOST, label)  # 10 → 15 → 20 → 3
+    # Public voting: the bench measures the native quiz poll path (a new night's default is
+    # secret ballots, by buttons).
+    await press(night, HOST, t.votes_label(False))
     for user_id in range(FIRST_PLAYER, FIRST_PLAYER + plan.players):
         await press(night, user_id, t.JOIN)
     await press(night, HOST, t.START)

@@ -85,7 +85,14 @@ class App:
         self.health = Health(clock, recovery=settings.task_recovery_seconds)
         self.supervisor = Supervisor(clock, self.health)
         self.worker = InboxWorker(self.sessionmaker, clock, self.handle)
-        self.ingest = Ingest(self.sessionmaker, clock, self.channel, self.worker.wake, self.health)
+        self.ingest = Ingest(
+            self.sessionmaker,
+            clock,
+            self.channel,
+            self.worker.wake,
+            self.health,
+            on_fetched=self._fetched,
+        )
         # APScheduler only ticks; what is due is decided from the database on every tick, so a
         # restart or a missed tick loses nothing and sends nothing twice.
         self.scheduler = AsyncIOScheduler(timezone=settings.timezone)
@@ -248,6 +255,11 @@ class App:
             # Retries and rows enqueued by other processes are found within SEND_POLL seconds.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._outbox_due.wait(), SEND_POLL)
+
+    def _fetched(self) -> None:
+        """The ingest stored Telegram's backlog: restarted quiz nights may close questions."""
+        if self.nights is not None:
+            self.nights.backlog.fetched()
 
     async def _remember_pushed_menu(self, row: Claimed) -> None:
         """Let typed answers ("da doc", "2") press the buttons of a pushed message too."""

@@ -1,9 +1,11 @@
 """Quiz nights in the cell's group: /doivui opens a lobby, buttons set it up and start it,
-polls and answer buttons score, /dungdoivui stops it, /nguoidan names a host."""
+polls and answer buttons score, /dungdoivui stops it, /nguoidan names a host; privately, the
+host resumes or stops a paused night. Every refusal is audited (night_refusals.record).
+
+Over 400 lines: one router per feature is the layout handlers/__init__.py lists; each handler
+stays a thin parse → service → screen step."""
 
 from __future__ import annotations
-
-import contextlib
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -17,7 +19,7 @@ from bot.delivery.quiz_night_runner import NightRunner
 from bot.dispatch.render import keyboard, show
 from bot.quizbank import QuizBanks
 from bot.screens import quiz_nights as screens
-from bot.services import night_hosts
+from bot.services import night_hosts, night_pauses, night_refusals
 from bot.services import night_play as play
 from bot.services import quiz_nights as service
 from bot.services.night_refusals import Refused
@@ -50,7 +52,7 @@ async def on_open(
             session, clock, banks, catalog, member, channel, message.chat.id
         )
     except Refused as refused:
-        await message.reply(t.refused(refused.reason))
+        await _refuse_message(message, session, clock, member, "open", refused)
         return
     screen = screens.lobby(view)
     sent = await message.answer(screen.text, reply_markup=keyboard(screen))
@@ -77,7 +79,7 @@ async def on_stop(
     try:
         night_id = await service.stop_night(session, clock, member, message.chat.id)
     except Refused as refused:
-        await message.reply(t.refused(refused.reason))
+        await _refuse_message(message, session, clock, member, "stop", refused)
         return
     view = await service.lobby(session, night_id)
     if view.status == "cancelled":
@@ -102,7 +104,7 @@ async def on_name_host(
     try:
         name = await night_hosts.name_host(session, clock, member, channel, target.id)
     except Refused as refused:
-        await message.reply(t.refused(refused.reason))
+        await _refuse_message(message, session, clock, member, "host", refused)
         return
     await message.reply(t.host_named(name))
 
@@ -126,7 +128,7 @@ async def on_join(
             query.from_user.first_name,
         )
     except Refused as refused:
-        await query.answer(t.refused(refused.reason), show_alert=True)
+        await _refuse(query, session, clock, member, "join", refused, action.night_id)
         return
     late = t.refused("joined_late") if joined.late else t.joined(joined.lobby.players)
     await query.answer(late)
@@ -139,6 +141,7 @@ async def on_setting(
     query: CallbackQuery,
     action: screens.NightSetting,
     session: AsyncSession,
+    clock: Clock,
     member: Member | None,
 ) -> None:
     try:
@@ -146,7 +149,7 @@ async def on_setting(
             session, member, action.night_id, _chat(query), action.setting
         )
     except Refused as refused:
-        await query.answer(t.refused(refused.reason), show_alert=True)
+        await _refuse(query, session, clock, member, "setting", refused, action.night_id)
         return
     await query.answer()
     await show(query, screens.lobby(view))
@@ -157,6 +160,7 @@ async def on_banks(
     query: CallbackQuery,
     action: screens.NightBanks,
     session: AsyncSession,
+    clock: Clock,
     banks: QuizBanks,
     catalog: Catalog,
     member: Member | None,
@@ -166,7 +170,7 @@ async def on_banks(
             session, banks, catalog, member, action.night_id, _chat(query)
         )
     except Refused as refused:
-        await query.answer(t.refused(refused.reason), show_alert=True)
+        await _refuse(query, session, clock, member, "banks", refused, action.night_id)
         return
     await query.answer()
     await show(query, screens.banks(action.night_id, choices))
@@ -177,6 +181,7 @@ async def on_bank(
     query: CallbackQuery,
     action: screens.NightBankPick,
     session: AsyncSession,
+    clock: Clock,
     banks: QuizBanks,
     catalog: Catalog,
     member: Member | None,
@@ -193,17 +198,27 @@ async def on_bank(
             action.tag,
         )
     except Refused as refused:
-        await query.answer(t.refused(refused.reason), show_alert=True)
+        await _refuse(query, session, clock, member, "bank", refused, action.night_id)
         return
     await query.answer()
     await show(query, screens.lobby(view))
 
 
 @router.callback_query(ActionIs(screens.NightLobby))
-async def on_back(query: CallbackQuery, action: screens.NightLobby, session: AsyncSession) -> None:
-    view = await service.lobby(session, action.night_id)
+async def on_back(
+    query: CallbackQuery,
+    action: screens.NightLobby,
+    session: AsyncSession,
+    clock: Clock,
+    member: Member | None,
+) -> None:
+    try:
+        view = await service.hosted_lobby(session, member, action.night_id, _chat(query))
+    except Refused as refused:
+        await _refuse(query, session, clock, member, "lobby", refused, action.night_id)
+        return
     await query.answer()
-    await show(query, screens.lobby(view) if view.status == "lobby" else screens.lobby_closed())
+    await show(query, screens.lobby(view))
 
 
 @router.callback_query(ActionIs(screens.StartNight))
@@ -222,7 +237,7 @@ async def on_start(
             session, clock, banks, catalog, member, action.night_id, _chat(query)
         )
     except Refused as refused:
-        await query.answer(t.refused(refused.reason), show_alert=True)
+        await _refuse(query, session, clock, member, "start", refused, action.night_id)
         return
     await query.answer()
     await show(query, screens.lobby_started(view))
@@ -240,7 +255,7 @@ async def on_cancel(
     try:
         await service.cancel_lobby(session, clock, member, action.night_id, _chat(query))
     except Refused as refused:
-        await query.answer(t.refused(refused.reason), show_alert=True)
+        await _refuse(query, session, clock, member, "cancel", refused, action.night_id)
         return
     await query.answer()
     await show(query, screens.lobby_closed())
@@ -268,9 +283,9 @@ async def on_answer(
             chat_id=_chat(query),
         )
     except Refused as refused:
-        await query.answer(t.refused(refused.reason), show_alert=True)
+        await _refuse(query, session, clock, member, "answer", refused, action.night_id)
         return
-    await query.answer(t.answered_ok())
+    await query.answer(t.answered_ok(t.LETTERS[action.option - 1]))
     _close_if_everyone(nights, answered)
 
 
@@ -296,6 +311,7 @@ async def on_poll_answer(
         # not stored yet. Even if the poll was stored a moment after the lookup (nothing in
         # flight any more), it must be tried again, or the answer is lost.
         if refused.reason != "unknown_poll":
+            await _audit(session, clock, member, user.id, "answer", refused, answer.poll_id)
             return
     else:
         _close_if_everyone(nights, answered)
@@ -303,17 +319,101 @@ async def on_poll_answer(
     # The poll reached the group before its id was stored: answer again once it is.
     await session.rollback()
     await nights.poll_stored(POLL_STORED_WAIT)
-    with contextlib.suppress(Refused):
+    try:
         answered = await play.record_answer(
             session, clock, member, user.id, user.first_name, option, poll_id=answer.poll_id
         )
-        _close_if_everyone(nights, answered)
+    except Refused as refused:
+        await _audit(session, clock, member, user.id, "answer", refused, answer.poll_id)
+        return
+    _close_if_everyone(nights, answered)
+
+
+@router.callback_query(ActionIs(screens.ResumeNight))
+async def on_resume(
+    query: CallbackQuery,
+    action: screens.ResumeNight,
+    session: AsyncSession,
+    clock: Clock,
+    member: Member | None,
+    nights: NightRunner,
+) -> None:
+    try:
+        await night_pauses.resume_paused(session, clock, member, action.night_id)
+    except Refused as refused:
+        await _refuse(query, session, clock, member, "resume", refused, action.night_id)
+        return
+    await query.answer(t.resumed_by_host())
+    nights.launch(action.night_id)
+
+
+@router.callback_query(ActionIs(screens.StopNight))
+async def on_stop_paused(
+    query: CallbackQuery,
+    action: screens.StopNight,
+    session: AsyncSession,
+    clock: Clock,
+    member: Member | None,
+    nights: NightRunner,
+) -> None:
+    try:
+        await night_pauses.stop_paused(session, clock, member, action.night_id)
+    except Refused as refused:
+        await _refuse(query, session, clock, member, "stop", refused, action.night_id)
+        return
+    await query.answer(t.stopped_by_host())
+    nights.launch(action.night_id)  # the runner posts the end in the group
 
 
 def _close_if_everyone(nights: NightRunner, answered: play.Answered) -> None:
     """The last player still to answer has: wake the night to close the question now."""
     if answered.everyone:
         nights.launch(answered.night_id)
+
+
+async def _refuse(
+    query: CallbackQuery,
+    session: AsyncSession,
+    clock: Clock,
+    member: Member | None,
+    action: str,
+    refused: Refused,
+    night_id: int,
+) -> None:
+    """Answer a refused press privately (an alert only the presser sees), and audit it."""
+    await _audit(session, clock, member, query.from_user.id, action, refused, night_id)
+    await query.answer(t.refused(refused.reason), show_alert=True)
+
+
+async def _refuse_message(
+    message: Message,
+    session: AsyncSession,
+    clock: Clock,
+    member: Member | None,
+    action: str,
+    refused: Refused,
+) -> None:
+    user_id = message.from_user.id if message.from_user else message.chat.id
+    await night_refusals.record(
+        session, clock, action, refused, member=member, user_id=user_id, chat_id=message.chat.id
+    )
+    await message.reply(t.refused(refused.reason))
+
+
+async def _audit(
+    session: AsyncSession,
+    clock: Clock,
+    member: Member | None,
+    user_id: int,
+    action: str,
+    refused: Refused,
+    night: int | str,
+) -> None:
+    """Every refusal is audited: a night's id, or the poll an answer named."""
+    where = {"night_id": night} if isinstance(night, int) else {"poll_id": night}
+    await night_refusals.record(
+        session, clock, action, refused, member=member, user_id=user_id, **where
+    )
 
 
 def _chat(query: CallbackQuery) -> int:

@@ -15,7 +15,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InputPollOption
 
-from bot.delivery.quiz_night_runner import SendFailed, SentPoll
+from bot.delivery.night_port import SendFailed, SentPoll
 from bot.dispatch.render import keyboard
 from bot.screens.base import Screen
 from bot.screens.quiz_nights import PollSpec

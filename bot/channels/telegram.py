@@ -30,6 +30,7 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "poll_answer",
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_ID = 2**52  # Telegram's ids fit in 52 bits; anything bigger is forged or broken
 POLLING, WEBHOOK = "polling", "webhook"
+FULL_BATCH = 100  # getUpdates' default (and largest) limit
 
 
 class RawUpdates(TelegramMethod[list[dict[str, Any]]]):
@@ -63,6 +64,7 @@ class Ingest:
         channel: str,
         on_stored: Callable[[], None],
         health: Health,
+        on_fetched: Callable[[], None] = lambda: None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._clock = clock
@@ -70,6 +72,8 @@ class Ingest:
         self._on_stored = on_stored
         self._health = health
         self._offset: int | None = None  # kept across restarts of the polling task
+        # Told once what Telegram held for the bot is stored (a quiz night waits for it).
+        self._on_fetched = on_fetched
 
     async def store(self, update: dict[str, Any]) -> bool:
         async with self._sessionmaker() as session:
@@ -108,6 +112,8 @@ class Ingest:
                 await self._store_patiently(update, update_id)
                 # Only past an update that is stored: the offset is Telegram's acknowledgement.
                 self._offset = max(self._offset or 0, update_id + 1)
+            if len(updates) < FULL_BATCH:  # Telegram's backlog is all stored
+                self._on_fetched()
 
     async def _store_patiently(self, update: dict[str, Any], update_id: int) -> None:
         """Store one polled update, retrying with backoff while the database is away."""
@@ -156,6 +162,8 @@ class Ingest:
                 )
                 return web.Response(status=503)
             self._health.ok(WEBHOOK)
+            # Telegram pushes its backlog on its own: the first update is the only sign of it.
+            self._on_fetched()
             return web.Response(status=200)
 
         app = web.Application(client_max_size=4 * 1024 * 1024)

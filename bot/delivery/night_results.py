@@ -22,9 +22,19 @@ from db.models.quiz_nights import QuizNight
 
 
 async def enqueue_results(
-    session: AsyncSession, clock: Clock, default_tz: tzinfo, night_id: int, pages: list[Screen]
+    session: AsyncSession,
+    clock: Clock,
+    default_tz: tzinfo,
+    night_id: int,
+    pages: list[Screen],
+    *,
+    kind: str = "quiz-night",
+    now_even_in_quiet_hours: bool = False,
 ) -> int:
-    """Queue the pages for the secretary and the host; return how many rows. Does not commit."""
+    """Queue the pages for the secretary and the host; return how many rows. Does not commit.
+
+    `kind` keeps each message of a night apart (the results, each pause's question); a pause
+    is asked at once, quiet hours or not: the host is running the night right now."""
     night = await session.get(QuizNight, night_id)
     if night is None:
         return 0
@@ -41,12 +51,14 @@ async def enqueue_results(
     now = clock.now()
     added = 0
     for member, identity in rows:
-        due = quiet_of(member).next_allowed(now.astimezone(zone_of(member, default_tz)))
+        due = now
+        if not now_even_in_quiet_hours:
+            due = quiet_of(member).next_allowed(now.astimezone(zone_of(member, default_tz)))
         for number, page in enumerate(pages):
             added += await outbox.enqueue(
                 session,
                 clock,
-                key=f"quiz-night:{night.id}:{member.id}:{number}",
+                key=f"{kind}:{night.id}:{member.id}:{number}",
                 channel=identity.channel,
                 chat_id=identity.chat_id,
                 member_id=member.id,

@@ -2,12 +2,21 @@
 results and moves on; on start-up every running night is picked up again from the database.
 
 Every state change is committed before the next message, so a restart repeats at most the one
-message being sent at the moment of the crash. What a night posts to its group, per question:
-the question (a quiz poll or a message with buttons) and one results message, plus one edit
-removing a button question's buttons. With at least 10 s a question, GRACE and PAUSE, that is
-at most 2 messages every 14 s (under 9 a minute) against Telegram's 20 a minute in a group;
-every send still reserves its slot from the app's rate limiter (shared with the outbox sender,
-and through Redis with other processes) so a burst of nights in one group cannot exceed it.
+message being sent at the moment of the crash; a night taken up after a restart first lets the
+answers Telegram kept be handled (night_catch_up.py). What a night posts to its group, per
+question: the question (a quiz poll or a message with buttons) and one results message; a
+button question (a secret ballot) is also edited with the count of answers so far, every
+COUNT_EVERY while at least COUNT_EVERY is left and only when it changed, and once more to
+remove its buttons. With at least 10 s a question, GRACE and PAUSE (14.5 s), that is at most 4
+messages and edits every 14.5 s (17 a minute; 15 s questions: 5 in 19.5 s, 16 a minute; 60 s
+ones: 14 in 64.5 s, 13 a minute) against Telegram's 20 a minute in a group, edits included.
+Every send and edit still reserves its slot from the app's rate limiter (shared with the outbox
+sender, and through Redis with other processes), so a night whose players all answer at once
+cannot exceed it either.
+
+A send whose outcome is unknown (a timeout, a 5xx) may have reached the group: it is tried
+again at most SEND_TRIES times, further apart each time, and then the night pauses and its host
+and the secretary are asked privately to resume or stop it (night_pauses.py).
 """
 
 from __future__ import annotations
@@ -16,20 +25,20 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.delivery import night_results
 from bot.delivery.leader import AlwaysLeader, Leadership
+from bot.delivery.night_catch_up import Backlog, catch_up
+from bot.delivery.night_port import GroupPort, SendFailed
 from bot.delivery.ratelimit import RateLimiter
 from bot.screens import quiz_nights as screens
 from bot.screens.base import Screen
+from bot.services import night_pauses, night_restarts
 from bot.services import night_play as play
-from bot.services import night_restarts
 from bot.texts import quiz_nights as t
 from db.models.quiz_nights import FINISHED, RUNNING
 
@@ -38,44 +47,9 @@ log = logging.getLogger(__name__)
 # long after the deadline before the question is closed.
 GRACE = timedelta(seconds=1.5)
 PAUSE = timedelta(seconds=3)  # to read the results (or the start) before the next question
-RETRY = 3.0  # seconds before trying a failed step again
-
-
-class SendFailed(Exception):
-    """A group send did not go through; `retry_after` when Telegram said how long to wait,
-    `lost` when the group refuses the bot for good (trying again would be refused again),
-    `moved_to` when the group became a supergroup under that new chat id."""
-
-    def __init__(
-        self,
-        message: str,
-        retry_after: float | None = None,
-        *,
-        lost: bool = False,
-        moved_to: int | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-        self.lost = lost
-        self.moved_to = moved_to
-
-
-@dataclass(frozen=True)
-class SentPoll:
-    message_id: int
-    poll_id: str
-
-
-class GroupPort(Protocol):
-    """What a night needs from the chat: implemented over the Bot API in bot/channels."""
-
-    async def send_poll(self, chat_id: int, poll: screens.PollSpec) -> SentPoll: ...
-
-    async def send(self, chat_id: int, screen: Screen) -> int: ...
-
-    async def edit(self, chat_id: int, message_id: int, screen: Screen) -> None: ...
-
-    async def stop_poll(self, chat_id: int, message_id: int) -> None: ...
+RETRY = 3.0  # seconds before trying a failed step again (doubled after each unknown outcome)
+SEND_TRIES = 4  # sends with an unknown outcome before the night pauses: 3 + 6 + 12 s of tries
+COUNT_EVERY = timedelta(seconds=5)  # a button question's count of answers is edited this often
 
 
 class NightRunner:
@@ -103,6 +77,9 @@ class NightRunner:
         self._poll_stored = asyncio.Event()
         self._poll_stored.set()  # nothing being sent yet
         self.background = True  # handler tests turn it off and call step() themselves
+        self.backlog = Backlog()  # the ingest says when Telegram's backlog is stored
+        self._unknown: dict[int, int] = {}  # night → sends in a row with an unknown outcome
+        self._shown: dict[int, tuple[int, int, datetime]] = {}  # night → position, count, when
 
     def launch(self, night_id: int, *, adopted: bool = False) -> None:
         """Run a night in the background (or wake its task if it runs already). `adopted`: it
@@ -171,12 +148,17 @@ class NightRunner:
                     return ready
                 asking = await play.asking(session, night_id)
                 closes = await self._ask(session, asking, at.chat_id)
-                return closes + GRACE
+                return self._wake_at(
+                    asking.as_poll, closes - timedelta(seconds=at.seconds), closes
+                )
             if at.closed_at is None:
                 assert at.closes_at is not None
                 early = now < at.closes_at + GRACE
                 if early and not await play.everyone_answered(session, night_id, at.position):
-                    return at.closes_at + GRACE
+                    if not at.as_poll:  # Telegram shows a poll's count itself
+                        await self._show_count(session, at)
+                    assert at.asked_at is not None
+                    return self._wake_at(at.as_poll, at.asked_at, at.closes_at)
                 await play.close_question(session, self._clock, night_id)
                 if early:  # everyone has answered: nobody waits out the clock
                     await self._stop_poll(session, night_id, at.chat_id)
@@ -200,6 +182,8 @@ class NightRunner:
         try:
             if adopted:
                 await self._say_resumed(night_id)
+                # Nothing closes or moves on before the answers kept during the downtime count.
+                await catch_up(self._sessionmaker, self._clock, self.backlog)
             await self._loop(night_id)
         finally:
             await lock.release()
@@ -212,21 +196,30 @@ class NightRunner:
 
     async def _loop(self, night_id: int) -> None:
         while True:
-            try:
-                at = await self.step(night_id)
-            except SendFailed as failed:
-                log.warning("quiz night send failed", extra={"night_id": night_id})
-                if failed.retry_after:
-                    await self._limiter.pause(failed.retry_after)
-                at = self._clock.now() + timedelta(seconds=failed.retry_after or RETRY)
-            except Exception:  # a database hiccup must not end the night silently
-                log.exception("quiz night step failed", extra={"night_id": night_id})
-                at = self._clock.now() + timedelta(seconds=RETRY)
+            at = await self.attempt(night_id)
             if at is None:
                 self._tasks.pop(night_id, None)
+                self._shown.pop(night_id, None)
                 return
             if at > self._clock.now():
                 await self._sleep(night_id, at)
+
+    async def attempt(self, night_id: int) -> datetime | None:
+        """step(), and when it fails, when to try again (None: the night stops running here,
+        finished or paused)."""
+        try:
+            at = await self.step(night_id)
+        except SendFailed as failed:
+            log.warning("quiz night send failed", extra={"night_id": night_id})
+            if failed.retry_after:  # a 429: nothing was sent, wait as told
+                await self._limiter.pause(failed.retry_after)
+                return self._clock.now() + timedelta(seconds=failed.retry_after)
+            return await self._unknown_outcome(night_id)
+        except Exception:  # a database hiccup must not end the night silently
+            log.exception("quiz night step failed", extra={"night_id": night_id})
+            return self._clock.now() + timedelta(seconds=RETRY)
+        self._unknown.pop(night_id, None)
+        return at
 
     async def _sleep(self, night_id: int, until: datetime) -> None:
         """Sleep until `until`, or until launch() wakes the night (the host stopped it)."""
@@ -261,7 +254,71 @@ class NightRunner:
                 if not self._polls_in_flight:
                     self._poll_stored.set()
         message_id = await self._port.send(chat_id, screens.button_question(q))
+        self._shown[q.night_id] = (q.position, 0, self._clock.now())
         return await play.mark_asked(session, self._clock, q.night_id, message_id, None)
+
+    def _wake_at(self, as_poll: bool, asked_at: datetime, closes_at: datetime) -> datetime:
+        """When to look at an open question again: a poll at its close; a button question to
+        edit its count every COUNT_EVERY from its asking, as long as COUNT_EVERY is left after
+        that edit (the last seconds' count would be replaced at once by the closing edit)."""
+        done = (self._clock.now() - asked_at) // COUNT_EVERY
+        count_at = asked_at + (done + 1) * COUNT_EVERY
+        if as_poll or closes_at - count_at < COUNT_EVERY:
+            return closes_at + GRACE
+        return count_at
+
+    async def _show_count(self, session: AsyncSession, at: play.Step) -> None:
+        """Edit a button question with how many have answered (never who or what), at most
+        every COUNT_EVERY and only when it changed: each edit counts against the group's 20 a
+        minute."""
+        now = self._clock.now()
+        assert at.closes_at is not None
+        if at.closes_at - now < COUNT_EVERY:
+            return  # the closing edit comes sooner than the next count would
+        # After a restart nothing is remembered: show the count at once.
+        position, shown, when = self._shown.get(at.night_id, (at.position, -1, now - COUNT_EVERY))
+        if position == at.position and now < when + COUNT_EVERY:
+            return
+        answered = await play.answer_count(session, at.night_id, at.position)
+        if position == at.position and answered == shown:
+            return
+        message_id = await play.question_message(session, at.night_id)
+        if message_id is None:
+            return
+        self._shown[at.night_id] = (at.position, answered, now)
+        await self._slot(at.chat_id)
+        asking = await play.asking(session, at.night_id)
+        # An edit that fails changes nothing for the night: the next one shows the count.
+        with contextlib.suppress(SendFailed):
+            await self._port.edit(
+                at.chat_id, message_id, screens.button_question(asking, answered)
+            )
+
+    async def _unknown_outcome(self, night_id: int) -> datetime | None:
+        """A send may or may not have reached the group: try again later, further apart each
+        time; after SEND_TRIES, pause the night and ask its host (None: stop running it)."""
+        tries = self._unknown.get(night_id, 0) + 1
+        self._unknown[night_id] = tries
+        if tries < SEND_TRIES:
+            return self._clock.now() + timedelta(seconds=RETRY * 2 ** (tries - 1))
+        self._unknown.pop(night_id, None)
+        log.warning("quiz night paused after failed sends", extra={"night_id": night_id})
+        async with self._sessionmaker() as session:
+            paused = await night_pauses.pause(session, self._clock, night_id)
+            if paused is not None:
+                pages = [screens.paused(night_id, paused.title, paused.position + 1)]
+                await night_results.enqueue_results(
+                    session,
+                    self._clock,
+                    self._tz,
+                    night_id,
+                    pages,
+                    kind=f"quiz-night-pause-{paused.number}",
+                    now_even_in_quiet_hours=True,
+                )
+            await session.commit()
+        self._on_enqueued()
+        return None
 
     async def _stop_poll(self, session: AsyncSession, night_id: int, chat_id: int) -> None:
         """Close a native poll before its open_period ends, so the group sees it closed."""

@@ -27,7 +27,7 @@ class JoinNight(Action, prefix="nj"):
 @dataclass(frozen=True)
 class NightSetting(Action, prefix="ns"):
     night_id: int
-    setting: Literal["n", "s", "g", "v"]
+    setting: Literal["n", "s", "g", "v", "p"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,16 @@ class NightAnswer(Action, prefix="na"):
 
 
 @dataclass(frozen=True)
+class ResumeNight(Action, prefix="nr"):
+    night_id: int
+
+
+@dataclass(frozen=True)
+class StopNight(Action, prefix="nq"):
+    night_id: int
+
+
+@dataclass(frozen=True)
 class PollSpec:
     """A native Telegram quiz poll: question ≤ 300, options ≤ 100, explanation ≤ 200."""
 
@@ -84,6 +94,7 @@ def lobby(view: Lobby) -> Screen:
         view.allow_guests,
         view.show_names,
         view.players,
+        view.public_votes,
     )
     rows = (
         *column(
@@ -93,6 +104,7 @@ def lobby(view: Lobby) -> Screen:
             Button(t.seconds_label(view.seconds), NightSetting(n, "s")),
             Button(t.guests_label(view.allow_guests), NightSetting(n, "g")),
             Button(t.names_label(view.show_names), NightSetting(n, "v")),
+            Button(t.votes_label(view.public_votes), NightSetting(n, "p")),
         ),
         (Button(t.START, StartNight(n)), Button(t.CANCEL, CancelNight(n))),
     )
@@ -132,9 +144,10 @@ def poll(q: Asking) -> PollSpec:
     return PollSpec(text, q.options, q.correct - 1, explanation, q.seconds)
 
 
-def button_question(q: Asking) -> Screen:
+def button_question(q: Asking, answered: int = 0) -> Screen:
+    """A question answered by buttons; the count of answers so far, never who or what."""
     text = t.button_question(
-        q.position + 1, q.count, q.seconds, esc(q.text), [esc(x) for x in q.options]
+        q.position + 1, q.count, q.seconds, esc(q.text), [esc(x) for x in q.options], answered
     )
     buttons = tuple(
         Button(t.LETTERS[i], NightAnswer(q.night_id, q.position, i + 1))
@@ -236,6 +249,14 @@ def _name(r: Ranked, show_names: bool) -> str:
 
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def paused(night_id: int, title: str, number: int) -> Screen:
+    """Privately to the host and the secretary: the night paused; resume or stop it."""
+    return Screen(
+        t.paused(esc(title), number),
+        ((Button(t.RESUME, ResumeNight(night_id)), Button(t.STOP, StopNight(night_id))),),
+    )
 
 
 def announcement(cell: str, title: str, group: str) -> Screen:

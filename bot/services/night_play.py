@@ -58,6 +58,7 @@ class Step:
     # The previous question's close (or the start): the next question waits a pause after it.
     settled_at: datetime | None
     podium_sent: bool
+    as_poll: bool = False  # the current question is a native poll (a public night)
 
 
 @dataclass(frozen=True)
@@ -141,9 +142,15 @@ async def record_answer(
         raise Refused("late")
     if question.asked_at is None or question.closed_at is not None:
         raise Refused("late")
-    # Telegram closes a poll itself; a button's time is checked here.
+    # Telegram closes a poll itself: every vote it delivers was cast in time. A button's time
+    # is checked here, by when the press arrives; a press Telegram kept while the bot was down
+    # (the night was taken up after the question was asked, and is not closed yet: the runner
+    # waits for those first) may have been made in time, and gets the benefit of the doubt.
+    kept = night.resumed_at is not None and question.asked_at <= night.resumed_at
     if not question.as_poll and question.closes_at is not None and now > question.closes_at:
-        raise Refused("late")
+        if not kept:
+            raise Refused("late")
+        now = question.closes_at
     if not 1 <= option <= len(question.options):
         raise Refused("not_open")
     player = await session.get(QuizNightPlayer, (night.id, user_id))
@@ -198,12 +205,17 @@ async def everyone_answered(session: AsyncSession, night_id: int, position: int)
         .select_from(QuizNightPlayer)
         .where(QuizNightPlayer.night_id == night_id, QuizNightPlayer.first_position <= position)
     )
-    answered = await session.scalar(
+    return bool(expected) and await answer_count(session, night_id, position) == expected
+
+
+async def answer_count(session: AsyncSession, night_id: int, position: int) -> int:
+    """Return how many have answered question `position` (a count: never who, never what)."""
+    found = await session.scalar(
         select(func.count())
         .select_from(QuizNightAnswer)
         .where(QuizNightAnswer.night_id == night_id, QuizNightAnswer.position == position)
     )
-    return bool(expected) and answered == expected
+    return found or 0
 
 
 async def step(session: AsyncSession, night_id: int) -> Step | None:
@@ -232,6 +244,7 @@ async def step(session: AsyncSession, night_id: int) -> Step | None:
         question is not None and question.results_message_id is not None,
         before.closed_at if before else night.started_at,
         night.podium_message_id is not None,
+        question is not None and question.as_poll,
     )
 
 

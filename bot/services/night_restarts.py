@@ -49,6 +49,7 @@ async def resume(
         await session.commit()
         return "closed"
     night.resumed_count += 1
+    night.resumed_at = clock.now()
     await session.commit()
     return "continue"
 

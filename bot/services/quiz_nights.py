@@ -29,6 +29,7 @@ from db.models.quiz_nights import (
     CANCELLED,
     FINISHED,
     LOBBY,
+    PAUSED,
     RUNNING,
     QuizNight,
     QuizNightPlayer,
@@ -42,7 +43,7 @@ DEFAULT_SECONDS = 20
 # Each join would edit the lobby's count; Telegram limits a group to 20 messages a minute, so
 # the count is refreshed at most this often (and always when the night starts).
 LOBBY_EDIT_EVERY = timedelta(seconds=5)
-Setting = Literal["n", "s", "g", "v"]  # question count, seconds, guests, names shown
+Setting = Literal["n", "s", "g", "v", "p"]  # count, seconds, guests, names shown, public votes
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Lobby:
     show_names: bool
     players: int
     message_id: int | None
+    public_votes: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ async def open_night(
         seconds=DEFAULT_SECONDS,
         allow_guests=False,
         show_names=True,
+        public_votes=False,  # secret ballots unless the host chooses otherwise
         status=LOBBY,
         position=0,
         created_at=clock.now(),
@@ -124,7 +127,16 @@ async def lobby(session: AsyncSession, night_id: int) -> Lobby:
         night.show_names,
         players or 0,
         night.lobby_message_id,
+        night.public_votes,
     )
+
+
+async def hosted_lobby(
+    session: AsyncSession, member: Member | None, night_id: int, chat_id: int
+) -> Lobby:
+    """Return the lobby for its host, pressed in its own group."""
+    night = await _hosted(session, member, night_id, chat_id, LOBBY)
+    return await lobby(session, night.id)
 
 
 async def set_lobby_message(
@@ -183,6 +195,8 @@ async def change_setting(
         night.seconds = _next(SECONDS, night.seconds)
     elif setting == "g":
         night.allow_guests = not night.allow_guests
+    elif setting == "p":
+        night.public_votes = not night.public_votes
     else:
         night.show_names = not night.show_names
     await session.commit()
@@ -290,7 +304,8 @@ async def start_night(
                 explanation=q.explanation,
                 citation=q.citation[:300],
                 passage=q.passage,
-                as_poll=fits_poll(q.text, q.options),
+                # Only a public night uses Telegram's quiz polls, which show who chose what.
+                as_poll=night.public_votes and fits_poll(q.text, q.options),
             )
         )
     night.question_count = len(chosen)
@@ -341,7 +356,7 @@ async def close_early(session: AsyncSession, now: datetime, night: QuizNight) ->
 async def _open_in_chat(session: AsyncSession, chat_id: int) -> QuizNight | None:
     return await session.scalar(
         select(QuizNight)
-        .where(QuizNight.chat_id == chat_id, QuizNight.status.in_((LOBBY, RUNNING)))
+        .where(QuizNight.chat_id == chat_id, QuizNight.status.in_((LOBBY, RUNNING, PAUSED)))
         .order_by(QuizNight.id.desc())
         .limit(1)
     )

@@ -9,6 +9,8 @@ START = "▶️ Bắt đầu"
 CANCEL = "✖️ Hủy"
 CHOOSE_BANK = "📚 Đổi bộ câu hỏi"
 BACK = "⬅️ Quay lại"
+RESUME = "▶️ Tiếp tục"  # typed "tiếp tục" (or "1") presses it too
+STOP = "⏹ Dừng"
 FACTS_CITATION = "Tư liệu về việc học tập và làm theo Bác"
 LETTERS = "ABCDEFGHIJKL"
 MEDALS = ("🥇", "🥈", "🥉")
@@ -31,11 +33,22 @@ def names_label(shown: bool) -> str:
     return "🏷 Bảng điểm: hiện tên" if shown else "🏷 Bảng điểm: ẩn tên"
 
 
-def lobby(bank: str, count: int, seconds: int, guests: bool, names: bool, players: int) -> str:
+def votes_label(public: bool) -> str:
+    return "🗳 Bình chọn: công khai" if public else "🗳 Bình chọn: kín"
+
+
+def lobby(
+    bank: str, count: int, seconds: int, guests: bool, names: bool, players: int, public: bool
+) -> str:
     rules = [f"{count} câu, mỗi câu {seconds} giây. Trả lời đúng và nhanh được nhiều điểm hơn."]
     if guests:
         rules.append("Khách (không phải đảng viên chi bộ) được chơi.")
     rules.append("Bảng điểm hiện tên." if names else "Bảng điểm ẩn tên.")
+    rules.append(
+        "Bình chọn công khai: cả nhóm thấy ai chọn đáp án nào."
+        if public
+        else "Bình chọn kín: chỉ hiện số người chọn mỗi đáp án, không ai biết ai chọn gì."
+    )
     return "\n".join(
         [
             "<b>🏆 Hội thi tìm hiểu tư tưởng, đạo đức, phong cách Hồ Chí Minh</b>",
@@ -70,10 +83,13 @@ def question(number: int, count: int, text: str) -> str:
     return f"Câu {number}/{count}. {text}"
 
 
-def button_question(number: int, count: int, seconds: int, text: str, options: list[str]) -> str:
+def button_question(
+    number: int, count: int, seconds: int, text: str, options: list[str], answered: int
+) -> str:
     lines = [f"<b>Câu {number}/{count}</b> · ⏱ {seconds} giây\n", f"{text}\n"]
     lines.extend(f"<b>{LETTERS[i]}.</b> {option}" for i, option in enumerate(options))
     lines.append("\nBấm chữ cái của đáp án. Chỉ lần bấm đầu tiên được tính.")
+    lines.append(f"Đã trả lời: {answered} người.")
     return "\n".join(lines)
 
 
@@ -175,6 +191,23 @@ def closed_after_restart() -> str:
     )
 
 
+def paused(title: str, number: int) -> str:
+    return (
+        f"⚠️ Hội thi «{title}» đang tạm dừng ở câu {number}: bot gửi tin vào nhóm mấy lần "
+        "không rõ đã tới chưa, nên dừng lại để không gửi trùng.\n"
+        f"Đồng chí xem nhóm giúp, rồi bấm «{RESUME}» (hoặc gõ «tiếp tục») để chơi tiếp, "
+        f"hoặc «{STOP}» (gõ «dừng») để kết thúc với kết quả hiện có."
+    )
+
+
+def resumed_by_host() -> str:
+    return "Hội thi tiếp tục trong nhóm."
+
+
+def stopped_by_host() -> str:
+    return "Hội thi đã dừng; kết quả sẽ đăng trong nhóm."
+
+
 def cancelled() -> str:
     return "Hội thi đã được hủy."
 
@@ -183,8 +216,8 @@ def joined(players: int) -> str:
     return f"Đồng chí đã tham gia. Hiện có {players} người."
 
 
-def answered_ok() -> str:
-    return "Đã ghi nhận câu trả lời."
+def answered_ok(letter: str) -> str:
+    return f"Đã ghi nhận đồng chí chọn {letter}. Chỉ đồng chí thấy thông báo này."
 
 
 def refused(reason: str) -> str:
@@ -201,6 +234,7 @@ def refused(reason: str) -> str:
         "joined_late": "Đồng chí đã vào hội thi; câu sau sẽ được tính điểm.",
         "no_bank": "Chưa có bộ câu hỏi nào để chọn.",
         "bank_changed": "Danh sách bộ câu hỏi vừa thay đổi. Đồng chí chọn lại giúp.",
+        "not_paused": "Hội thi này không còn tạm dừng.",
     }.get(reason, "Thao tác này không thực hiện được.")
 
 

@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    text,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, UTCDateTime
@@ -19,6 +29,7 @@ LOBBY = "lobby"
 RUNNING = "running"
 FINISHED = "finished"
 CANCELLED = "cancelled"
+PAUSED = "paused"  # a send kept failing: the host resumes or stops it
 
 
 class QuizNight(Base):
@@ -48,6 +59,14 @@ class QuizNight(Base):
     # Set once the end (podium) was posted: a restart between finishing and posting still posts.
     podium_message_id: Mapped[int | None] = mapped_column(BigInteger)
     resumed_count: Mapped[int] = mapped_column(Integer)  # restarts announced in the group
+    # Public: native quiz polls, whose voters Telegram shows to the group. Secret (the default
+    # for a new night): answer buttons, and only counts are ever shown.
+    public_votes: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    # When a process last took the night up after a restart: the answers Telegram kept while
+    # the bot was down are judged against the question's window, not the time they arrive.
+    resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Each pause (a send whose outcome stayed unknown) is told to the host once.
+    paused_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
 
 
 class QuizNightPlayer(Base):

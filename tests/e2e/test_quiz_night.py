@@ -13,7 +13,8 @@ import asyncio
 from datetime import time, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+import pytest
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.webchat import BotApiServer
@@ -21,7 +22,7 @@ from bot.clock import SystemClock
 from bot.settings import Settings
 from bot.texts import quiz_nights as t
 from db.models import Member
-from db.models.quiz_nights import QuizNightAnswer, QuizNightPlayer
+from db.models.quiz_nights import QuizNightAnswer, QuizNightPlayer, QuizNightQuestion
 from tests.conftest import Cast
 from tests.e2e.conftest import WAIT, StartBot
 from tests.e2e.test_joining_over_http import bot_texts
@@ -114,12 +115,13 @@ async def test_a_quiz_night_survives_a_kill_in_the_middle_of_question_3(
         (t.seconds_label(30), t.seconds_label(45)),
         (t.seconds_label(45), t.seconds_label(60)),
         (t.seconds_label(60), t.seconds_label(10)),
+        (t.votes_label(False), t.votes_label(True)),  # native quiz polls
     ):
         await press(server, THU, label)
         await wait_button(server, after)
     await press(server, AN, t.JOIN)
     await press(server, BINH, t.JOIN)
-    await server.wait_for(lambda: len(server.callback_answers(GROUP)) >= 9, timeout=WAIT)
+    await server.wait_for(lambda: len(server.callback_answers(GROUP)) >= 10, timeout=WAIT)
     await press(server, THU, t.START)
 
     for number in (1, 2):
@@ -160,3 +162,95 @@ async def test_a_quiz_night_survives_a_kill_in_the_middle_of_question_3(
     assert [c.status for c in server.calls_to("stopPoll")] == [200, 200]
     refused = [(c.method, c.params.get("chat_id")) for c in server.calls if c.status == 429]
     assert server.faults.rate_limited == 0, refused
+
+
+PLAYERS = [5000 + n for n in range(1, 51)]  # a 50-player night, guests of the cell's group
+
+
+async def wait_asked(session: AsyncSession, position: int) -> QuizNightQuestion:
+    """Wait until the bot process has stored that it asked question `position`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT
+    while loop.time() < deadline:
+        found = await session.get(QuizNightQuestion, (1, position), populate_existing=True)
+        if found is not None and found.asked_at is not None:
+            return found
+        await asyncio.sleep(0.05)  # bounds a wait on another process, never a test's timing
+    raise AssertionError(f"question {position} not asked")
+
+
+async def answer_all(server: BotApiServer, number: int, *, public: bool) -> None:
+    """Every player answers question `number` (1-based): A, or the poll's first option."""
+    if public:
+        poll = await wait_poll(server, number)
+        for user in PLAYERS:
+            await server.user_answers_poll(user, poll["id"], [0])
+        return
+    question = [m for m in server.messages(GROUP) if f"Câu {number}/3" in m.get("text", "")]
+    data = question[-1]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    for user in PLAYERS:
+        await server.user_presses(user, GROUP, question[-1]["message_id"], data)
+
+
+@pytest.mark.parametrize("public", [True, False], ids=["quiz polls", "secret buttons"])
+async def test_answers_given_while_the_bot_is_down_all_count_after_the_restart(
+    server: BotApiServer,
+    bot_process: StartBot,
+    session: AsyncSession,
+    cast: Cast,
+    public: bool,
+) -> None:
+    await quiet_elsewhere(session, cast)
+    for n, user in enumerate(PLAYERS, start=1):
+        server.add_user(user, f"Khách {n}", "Nguyễn")
+    server.add_group(GROUP, "Chi bộ 1", [THU, *PLAYERS], admin_ids=[THU])
+    server.faults.enforce_limits(tolerance=JITTER)
+    first = await bot_process()
+
+    await server.user_sends_text(THU, "/doivui", chat_id=GROUP)
+    await wait_button(server, t.JOIN)
+    steps = [
+        (t.count_label(10), t.count_label(15)),
+        (t.count_label(15), t.count_label(20)),
+        (t.count_label(20), t.count_label(3)),
+        (t.seconds_label(20), t.seconds_label(30)),
+        (t.seconds_label(30), t.seconds_label(45)),
+        (t.seconds_label(45), t.seconds_label(60)),
+        (t.seconds_label(60), t.seconds_label(10)),
+        (t.guests_label(False), t.guests_label(True)),
+    ]
+    if public:
+        steps.append((t.votes_label(False), t.votes_label(True)))
+    for label, after in steps:
+        await press(server, THU, label)
+        await wait_button(server, after)
+    for user in PLAYERS:
+        await press(server, user, t.JOIN)
+    joined = len(steps) + len(PLAYERS)
+    await server.wait_for(lambda: len(server.callback_answers(GROUP)) >= joined, timeout=WAIT)
+    await press(server, THU, t.START)
+    for number in (1, 2):
+        await wait_asked(session, number - 1)
+        await answer_all(server, number, public=public)
+        await wait_group(server, f"Câu {number}/3: đáp án")
+
+    third = await wait_asked(session, 2)
+    await first.kill()
+    await answer_all(server, 3, public=public)  # in time, while nobody fetches them
+    assert third.closes_at is not None
+    # The restarted bot must find question 3's time over: wait it out (a real process's clock).
+    await asyncio.sleep((third.closes_at - SystemClock().now()).total_seconds() + 2)
+    await bot_process()
+
+    await wait_group(server, t.resumed(3))
+    await wait_group(server, "Câu 3/3: đáp án")
+    results = next(x for x in bot_texts(server, GROUP) if "Câu 3/3: đáp án" in x)
+    assert f"Đã trả lời: {len(PLAYERS)}/{len(PLAYERS)} người." in results
+    counted = await session.scalar(
+        select(func.count())
+        .select_from(QuizNightAnswer)
+        .where(QuizNightAnswer.night_id == 1, QuizNightAnswer.position == 2)
+    )
+    assert counted == len(PLAYERS)
+    await wait_group(server, "Hội thi kết thúc")
+    assert server.faults.rate_limited == 0

@@ -15,11 +15,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from bot.channels.webchat import BotApiServer
-from bot.screens.quiz_nights import NightAnswer
+from bot.screens.quiz_nights import (
+    JoinNight,
+    NightAnswer,
+    NightBanks,
+    NightLobby,
+    NightSetting,
+    ResumeNight,
+    StartNight,
+)
 from bot.services import reminders
 from bot.texts import common
 from bot.texts import quiz_nights as t
-from db.models import Member
+from db.models import AuditEntry, Member
 from db.models.quiz_nights import QuizNight, QuizNightPlayer, QuizNightQuestion
 from tests.conftest import Cast
 from tests.fakes.clock import FakeClock
@@ -27,6 +35,7 @@ from tests.pilot import PilotFactory
 
 GROUP = -200_001
 SUPERGROUP = -100_200_001
+OTHER_GROUP = -200_002
 THU, AN, BINH, CUONG, EM = 101, 102, 103, 104, 900
 
 
@@ -52,10 +61,18 @@ def last_alert(server: BotApiServer) -> str | None:
     return answers[-1].text if answers else None
 
 
-async def open_and_start(app: App, server: BotApiServer, pilot_for: PilotFactory) -> int:
+async def open_and_start(
+    app: App, server: BotApiServer, pilot_for: PilotFactory, *, public: bool = True
+) -> int:
+    """Open a night, An and Bình join, start it: by native quiz polls (public voting) unless
+    `public` is False (the default of a new night: secret ballots, by buttons)."""
     thu = pilot_for(THU, chat_id=GROUP)
     await thu.send("/doivui")
     assert "Hội thi tìm hiểu" in thu.text()
+    assert t.votes_label(False) in lobby_buttons(server)
+    if public:
+        await thu.press(t.votes_label(False))
+        assert "Bình chọn công khai" in thu.text()
     for user in (AN, BINH):
         await pilot_for(user, chat_id=GROUP).press(t.JOIN)
     await thu.press(t.START)
@@ -176,7 +193,7 @@ async def test_buttons_when_options_are_too_long_first_press_counts(
     an = pilot_for(AN, chat_id=GROUP)
     assert an.buttons() == ["A", "B"]
     await an.press("B")
-    assert last_alert(server) == t.answered_ok()
+    assert last_alert(server) == t.answered_ok("B")
     await an.press("A")
     assert last_alert(server) == t.refused("answered")
     await pilot_for(CUONG, chat_id=GROUP).press("B")
@@ -291,3 +308,129 @@ async def test_opening_a_night_tells_the_cells_members_privately_unless_turned_o
     await thu.send("/doivui")
     await app.tick()
     assert sum("đang mở hội thi" in x for x in private_texts(server, AN)) == 1
+
+
+async def refusals(app: App) -> list[tuple[str, str]]:
+    async with app.sessionmaker() as session:
+        rows = await session.scalars(
+            select(AuditEntry).where(AuditEntry.outcome == "refused").order_by(AuditEntry.id)
+        )
+        return [(r.action, r.detail["reason"]) for r in rows]
+
+
+async def test_a_lobbys_buttons_work_only_in_its_group_for_its_host_and_refusals_are_audited(
+    app: App, server: BotApiServer, pilot_for: PilotFactory
+) -> None:
+    server.add_group(OTHER_GROUP, "Nhóm khác", [THU, AN], admin_ids=[THU])
+    thu = pilot_for(THU, chat_id=GROUP)
+    await thu.send("/doivui")
+    async with app.sessionmaker() as session:
+        night_id = await session.scalar(select(QuizNight.id))
+    assert night_id is not None
+    assert "Bình chọn kín: chỉ hiện số người chọn mỗi đáp án" in thu.text()  # the default
+    elsewhere = pilot_for(THU, chat_id=OTHER_GROUP)
+    await elsewhere.send("/dungdoivui")  # nothing open there: the bot answers (and audits)
+    private = pilot_for(THU)
+    await private.send("/doivui")  # only in a group
+    forged = [
+        NightLobby(night_id),
+        NightSetting(night_id, "p"),
+        NightBanks(night_id),
+        StartNight(night_id),
+        JoinNight(night_id),
+    ]
+    for pilot in (elsewhere, private):  # the same host, with the lobby's button data
+        for action in forged:
+            await pilot.forge(action.pack())
+            assert server.callback_answers()[-1].text == t.refused("not_open")
+    await pilot_for(AN, chat_id=GROUP).forge(NightLobby(night_id).pack())
+    assert last_alert(server) == t.refused("not_host")
+
+    shown_elsewhere = [m.get("text", "") for c in (OTHER_GROUP, THU) for m in server.messages(c)]
+    assert not any("Bộ câu hỏi" in text for text in shown_elsewhere)
+    async with app.sessionmaker() as session:
+        night = await session.get(QuizNight, night_id)
+        assert night is not None and (night.status, night.public_votes) == ("lobby", False)
+    expected = [("quiz_night.stop", "not_open")]
+    expected += [(f"quiz_night.{a}", "not_open") for a in ("lobby", "setting", "banks", "start")]
+    expected += [("quiz_night.join", "not_open")]
+    assert await refusals(app) == [
+        *expected[:1],
+        *expected[1:] * 2,
+        ("quiz_night.lobby", "not_host"),
+    ]
+
+
+async def test_a_secret_ballot_asks_by_buttons_shows_only_the_count_and_answers_privately(
+    app: App, server: BotApiServer, pilot_for: PilotFactory, clock: FakeClock
+) -> None:
+    night_id = await open_and_start(app, server, pilot_for, public=False)
+    await step(app, night_id, clock)  # a pause to get ready
+    await step(app, night_id, clock, move=False)  # the first question, by buttons
+    assert server.calls_to("sendPoll") == []
+    question = server.messages(GROUP)[-1]
+    assert "Đã trả lời: 0 người." in question["text"]
+    an, binh = pilot_for(AN, chat_id=GROUP), pilot_for(BINH, chat_id=GROUP)
+    clock.move(seconds=4)
+    await an.press("A")
+    toast = server.callback_answers(GROUP)[-1]
+    assert (toast.text, toast.show_alert) == (t.answered_ok("A"), False)  # only An sees it
+    await an.press("B")
+    assert last_alert(server) == t.refused("answered")  # the first press counts
+
+    clock.move(seconds=1)  # 5 s after the question: its count may be edited
+    await step(app, night_id, clock, move=False)  # the count: who or what, never
+    edited = server.world.message(GROUP, question["message_id"])
+    assert "Đã trả lời: 1 người." in edited["text"]
+    assert "An" not in edited["text"] and edited.get("reply_markup")
+    edits = len(server.calls_to("editMessageText"))
+    await step(app, night_id, clock, move=False)  # unchanged, and too soon: no edit
+    assert len(server.calls_to("editMessageText")) == edits
+
+    clock.move(seconds=1)
+    await binh.press("B")
+    for _ in range(3):  # everyone answered: close, results, next
+        await step(app, night_id, clock)
+    results = bot_texts(server)[-1]
+    assert "Số người chọn: A: 1 · B: 1" in results and "Đã trả lời: 2/2 người." in results
+    assert not server.world.message(GROUP, question["message_id"]).get("reply_markup")
+    assert ("quiz_night.answer", "answered") in await refusals(app)
+
+
+async def test_a_send_with_an_unknown_outcome_is_tried_4_times_then_the_host_is_asked(
+    app: App, server: BotApiServer, pilot_for: PilotFactory, clock: FakeClock
+) -> None:
+    night_id = await open_and_start(app, server, pilot_for, public=False)
+    assert app.nights is not None
+    await step(app, night_id, clock)  # a pause to get ready
+    server.faults.fail("sendMessage", "500", times=100, chat_id=GROUP)
+    waits = []
+    for _ in range(4):
+        at = await app.nights.attempt(night_id)
+        if at is not None:
+            waits.append((at - clock.now()).total_seconds())
+            clock.set(at)
+    assert waits == [3.0, 6.0, 12.0] and at is None  # then paused: nothing more is tried
+    failed = [c for c in server.calls_to("sendMessage") if c.status == 500]
+    assert len(failed) == 4  # not one a second: four tries, 21 s apart in all
+    async with app.sessionmaker() as session:
+        night = await session.get(QuizNight, night_id)
+        assert night is not None and night.status == "paused"
+    assert await app.nights.step(night_id) is None and await app.nights.resume() == []
+
+    assert app.sender is not None
+    await app.sender.drain()  # at once, whatever the hour: the host is running the night
+    thu = pilot_for(THU)
+    assert "đang tạm dừng ở câu 1" in thu.text() and thu.buttons() == [t.RESUME, t.STOP]
+    resume = ResumeNight(night_id).pack()
+    await pilot_for(AN).forge(resume)  # a member with the host's button data
+    assert ("quiz_night.resume", "not_host") in await refusals(app)
+    server.faults.clear()
+    await thu.send("tiếp tục")  # typed, as the button says
+    async with app.sessionmaker() as session:
+        night = await session.get(QuizNight, night_id, populate_existing=True)
+        assert night is not None and night.status == "running"
+    await step(app, night_id, clock, move=False)
+    assert "Câu 1/" in bot_texts(server)[-1]
+    await pilot_for(THU).forge(resume)  # a second press: it runs already
+    assert ("quiz_night.resume", "not_paused") in await refusals(app)

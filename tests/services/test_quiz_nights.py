@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalog import Catalog, load_catalog
 from bot.delivery.leader import night_lock_for
-from bot.delivery.quiz_night_runner import GRACE, NightRunner, SendFailed, SentPoll
+from bot.delivery.night_port import SendFailed, SentPoll
+from bot.delivery.quiz_night_runner import GRACE, NightRunner
 from bot.delivery.ratelimit import Limits, MemoryLimiter
 from bot.quiz_models import fits_poll
 from bot.quizbank import QuizBanks, load_banks
@@ -114,12 +115,17 @@ async def started(
     cast: Cast,
     *,
     count: int = 5,
+    public: bool = True,
 ) -> int:
+    """A night of `count` questions with three players; public voting (native polls) unless
+    `public` is False."""
     night_id = await opened(session, clock, banks, catalog, cast.chi_thu)
     for who, user in ((cast.an, 102), (cast.binh, 103), (cast.chi_thu, 101)):
         await service.join(session, clock, who, night_id, GROUP, user, who.full_name or "")
     await session.execute(
-        update(QuizNight).where(QuizNight.id == night_id).values(question_count=count)
+        update(QuizNight)
+        .where(QuizNight.id == night_id)
+        .values(question_count=count, public_votes=public)
     )
     await service.start_night(session, clock, banks, catalog, cast.chi_thu, night_id, GROUP)
     return night_id
@@ -463,6 +469,7 @@ async def test_names_can_be_hidden_on_the_board(
 ) -> None:
     night_id = await opened(session, clock, banks, catalog, cast.chi_thu)
     await service.change_setting(session, cast.chi_thu, night_id, GROUP, "v")
+    await service.change_setting(session, cast.chi_thu, night_id, GROUP, "p")  # native polls
     await service.join(session, clock, cast.an, night_id, GROUP, 102, "An")
     await service.start_night(session, clock, banks, catalog, cast.chi_thu, night_id, GROUP)
     await ask(runner, clock, night_id)
@@ -507,6 +514,62 @@ async def test_after_a_short_restart_the_night_continues_and_says_so(
     assert group.texts() == ["🔄 Bot vừa khởi động lại. Hội thi tiếp tục từ câu 1."]
     await run_until_done(runner, clock, night_id)
     assert len(group.polls) == 3 and "Hội thi kết thúc" in group.texts()[-1]
+
+
+async def test_a_secret_ballot_shows_its_count_every_5_s_when_it_changed_never_who(
+    session: AsyncSession,
+    clock: FakeClock,
+    banks: QuizBanks,
+    catalog: Catalog,
+    cast: Cast,
+    runner: NightRunner,
+    group: FakeGroup,
+) -> None:
+    night_id = await started(session, clock, banks, catalog, cast, count=1, public=False)
+    wake = await ask(runner, clock, night_id)
+    asked = (await question(session, night_id, 0)).asked_at
+    assert wake is not None and asked is not None and not group.polls
+    looked = []
+    for who, user, after in ((cast.an, 102, 1), (cast.binh, 103, 7)):
+        clock.set(asked + timedelta(seconds=after))
+        await answer(session, clock, who, user, night_id, 1)
+    clock.set(asked)
+    while (await question(session, night_id, 0)).closed_at is None:
+        assert wake is not None
+        clock.set(wake)
+        looked.append((wake - asked).total_seconds())
+        wake = await runner.step(night_id)
+    # Every 5 s while 5 s are left (20 s a question), then its close after the grace.
+    assert looked == [5.0, 10.0, 15.0, 21.5]
+    counts = [e.text.split("\n")[-1] for _, _, e in group.edits]
+    assert counts == ["Đã trả lời: 2 người."]  # both answers were in by 5 s; then unchanged
+    assert all("An" not in e.text and "Bình" not in e.text for _, _, e in group.edits)
+
+
+async def test_a_press_kept_by_telegram_during_a_restart_counts_until_the_question_closes(
+    session: AsyncSession,
+    clock: FakeClock,
+    banks: QuizBanks,
+    catalog: Catalog,
+    cast: Cast,
+    runner: NightRunner,
+) -> None:
+    night_id = await started(session, clock, banks, catalog, cast, public=False)
+    await ask(runner, clock, night_id)
+    q = await question(session, night_id, 0)
+    assert not q.as_poll  # a secret ballot: buttons
+    clock.move(seconds=25)  # the bot was down past the question's 20 s
+    with pytest.raises(Refused, match="late"):  # no restart yet: late is late
+        await answer(session, clock, cast.an, 102, night_id, q.correct)
+    await runner.resume()
+    kept = await answer(session, clock, cast.an, 102, night_id, q.correct)
+    assert (kept.correct, kept.points) == (
+        True,
+        points(correct=True, elapsed_ms=20_000, seconds=20),
+    )
+    await play.close_question(session, clock, night_id)
+    with pytest.raises(Refused, match="late"):  # once closed, nothing more counts
+        await answer(session, clock, cast.binh, 103, night_id, q.correct)
 
 
 async def test_after_a_long_outage_the_night_closes_with_the_results_so_far(
@@ -620,6 +683,7 @@ async def test_a_published_imported_bank_plays_with_its_source_never_as_a_quotat
     await service.choose_bank(
         session, banks, catalog, cast.chi_thu, night_id, GROUP, last, tag(choices[-1].key)
     )
+    await service.change_setting(session, cast.chi_thu, night_id, GROUP, "p")  # native polls
     await service.join(session, clock, cast.an, night_id, GROUP, 102, "An")
     await service.start_night(session, clock, banks, catalog, cast.chi_thu, night_id, GROUP)
     await ask(runner, clock, night_id)
