@@ -1,7 +1,7 @@
 """/xoadulieu: a member, or someone who has left the cell, erases every copy of their words.
 
 Its own router, so that a member who left (inactive, shut out of every feature) can erase too.
-It comes after the pledge and check-in routers: while an answer is awaited there, "xoá dữ
+It comes after the pledge and check-in routers: while an answer is awaited there, "xóa dữ
 liệu" typed is taken as the member's answer, as before.
 """
 

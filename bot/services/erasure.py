@@ -38,7 +38,7 @@ from db.models import (
 ERASED = copies.ERASED
 # Stored in place of a name the member typed when the invite carried none: the cell still sees
 # a row, and the reason it has no name.
-ERASED_NAME = "(đã xoá tên)"
+ERASED_NAME = "(đã xóa tên)"
 
 # Every text or JSON column that can hold a member's words, and what erasure does with it.
 COVERED: dict[str, str] = {
@@ -46,16 +46,16 @@ COVERED: dict[str, str] = {
     "channel_identities.display_name": "cleared",
     "quiz_night_players.display_name": "the name the secretary wrote, or none",
     "pledges.comment": "cleared",
-    "pledge_items.action": "replaced by 'đã xoá'",
-    "pledge_items.measure": "replaced by 'đã xoá'",
+    "pledge_items.action": "replaced by 'đã xóa'",
+    "pledge_items.measure": "replaced by 'đã xóa'",
     "pledge_revisions.items": "emptied",
     "pledge_revisions.comment": "cleared",
     "checkins.note": "cleared",
     "checkins.comment": "cleared",
-    "checkin_answers.item": "replaced by 'đã xoá'",
+    "checkin_answers.item": "replaced by 'đã xóa'",
     "checkin_answers.done": "cleared",
     "checkin_answers.fix": "cleared",
-    "checkin_exemptions.reason": "replaced by 'đã xoá' (it may say why: illness, family)",
+    "checkin_exemptions.reason": "replaced by 'đã xóa' (it may say why: illness, family)",
     "drafts.data": "deleted with the draft",
     "members.left_reason": "a reason the secretary typed becomes 'other'",
     "inbox.payload": "the member's updates kept as their id; their words out of others'",

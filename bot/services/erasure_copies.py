@@ -3,7 +3,7 @@ outbox's payloads, conversation state and audit details.
 
 Whole updates the member sent are reduced to their id (the worker then hands an empty update
 to the dispatcher, which ignores it). Elsewhere only the member's words are replaced, so a
-secretary's pending digest still goes out, with "đã xoá" where the member's text was.
+secretary's pending digest still goes out, with "đã xóa" where the member's text was.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.textnorm import fold
 from db.models import AuditEntry, ConversationState, InboxUpdate, OutboxMessage
 
-ERASED = "đã xoá"
+ERASED = "đã xóa"
 BATCH = 500
 # Shorter texts ("Tốt", "ok") are not the member's alone: replacing them everywhere would blank
 # ordinary words in other people's messages.

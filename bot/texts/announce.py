@@ -8,7 +8,7 @@ MENU_ANNOUNCE = "📣 Gửi thông báo"
 MENU_REPORT = "📊 Báo cáo gửi thông báo"
 SEND = "✅ Gửi"
 EDIT = "✏️ Soạn lại"
-CANCEL = "Huỷ"
+CANCEL = "Hủy"
 BACK_TO_CELL = "⬅️ Quản lý chi bộ"
 REFRESH = "🔄 Cập nhật báo cáo"
 

@@ -18,18 +18,18 @@ SKIP = "⏭ Bỏ qua"
 KEEP = "↩️ Giữ nguyên"
 EDIT_ITEM = "✏️ Sửa mục…"
 SEND = "📨 Gửi"
-CANCEL = "🗑 Huỷ"
-CANCEL_YES = "🗑 Đúng, huỷ bản đang làm"
+CANCEL = "🗑 Hủy"
+CANCEL_YES = "🗑 Đúng, hủy bản đang làm"
 CANCEL_NO = "⬅️ Không, làm tiếp"
 BACK_REVIEW = "⬅️ Quay lại xem lại"
 NOTE_LABEL = "Ghi chú chung"
 YEAR_DOCX = "📄 Bản nháp kiểm điểm cuối năm (DOCX)"
 WRITE_PLEDGE = "📝 Lập bản cam kết"
-ERASE_YES = "🗑 Xoá dữ liệu của tôi"
-ERASE_NO = "⬅️ Không xoá"
+ERASE_YES = "🗑 Xóa dữ liệu của tôi"
+ERASE_NO = "⬅️ Không xóa"
 RATINGS = {"tot": "Tốt", "dat": "Đạt", "chua_dat": "Chưa đạt"}
 RATING_MARKS = {"tot": "🟢", "dat": "🟡", "chua_dat": "🔴"}
-ERASED = "đã xoá"
+ERASED = "đã xóa"
 # the secretary's
 MONTH_OVERVIEW = "📋 Xem tháng"
 PREVIOUS = "⬅️ Tháng trước"
@@ -179,18 +179,18 @@ def item_label(position: int) -> str:
 
 def confirm_cancel(resubmit: bool) -> str:
     if resubmit:
-        return "Huỷ phần sửa? Bản đã gửi trước đó vẫn giữ nguyên."
-    return "Huỷ bản tự soi đang làm? Những gì đồng chí đã gõ tháng này sẽ mất."
+        return "Hủy phần sửa? Bản đã gửi trước đó vẫn giữ nguyên."
+    return "Hủy bản tự soi đang làm? Những gì đồng chí đã gõ tháng này sẽ mất."
 
 
 def cancelled() -> str:
-    return "Đã huỷ bản đang làm."
+    return "Đã hủy bản đang làm."
 
 
 def month(month: str, body: list[str], late: bool, comment: str | None, erased: bool) -> str:
     state = "⏰ gửi muộn" if late else "✅ đã gửi"
     lines = [f"<b>Tự soi tháng {month_label(month)}</b> — {state}"]
-    lines += ["(Nội dung đã xoá theo yêu cầu của đảng viên.)"] if erased else body
+    lines += ["(Nội dung đã xóa theo yêu cầu của đảng viên.)"] if erased else body
     if comment:
         lines += ["", f"💬 Nhận xét của bí thư: «{comment}»"]
     return "\n".join(lines)
@@ -275,16 +275,16 @@ def docx_nothing(year: int) -> str:
 
 def confirm_erase() -> str:
     return (
-        "<b>Xoá dữ liệu của đồng chí</b>\nBot sẽ xoá nội dung bản cam kết, các bản tự soi "
+        "<b>Xóa dữ liệu của đồng chí</b>\nBot sẽ xóa nội dung bản cam kết, các bản tự soi "
         "(đánh giá, việc đã làm, việc sẽ sửa, ghi chú), nhận xét kèm theo, bản nháp, tên đồng chí "
         "tự gõ và các tin nhắn đồng chí đã gửi cho bot còn lưu lại. Chi bộ chỉ còn biết đồng chí "
-        "đã gửi tháng nào, ghi «đã xoá». Bản sao lưu của máy chủ làm trước hôm nay còn giữ đến "
+        "đã gửi tháng nào, ghi «đã xóa». Bản sao lưu của máy chủ làm trước hôm nay còn giữ đến "
         "khi hết hạn. Không thể khôi phục. Đồng chí chắc chắn chứ?"
     )
 
 
 def erased() -> str:
-    return "Đã xoá dữ liệu của đồng chí."
+    return "Đã xóa dữ liệu của đồng chí."
 
 
 def erase_kept() -> str:

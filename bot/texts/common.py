@@ -22,7 +22,7 @@ def help_text(is_manager: bool) -> str:
         "• «Cài đặt nhắc nhở» (hoặc <code>/caidat</code>): đổi giờ nhận bài, giờ yên lặng, "
         "tạm dừng 7 ngày, múi giờ.",
         "• «Bản cam kết» (<code>/camket</code>), «Tự soi, tự sửa» (<code>/tusoi</code>); "
-        "<code>/xoadulieu</code> để xoá dữ liệu tự đánh giá của mình.",
+        "<code>/xoadulieu</code> để xóa dữ liệu tự đánh giá của mình.",
         "• «Ôn tập» (<code>/quiz</code>): mỗi vòng 10 câu hỏi; câu trả lời sai được hỏi lại "
         "sớm hơn.",
         "• Nội dung tự soi và cam kết của đồng chí chỉ đồng chí, bí thư và phó bí thư chi bộ "

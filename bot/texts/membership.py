@@ -4,7 +4,7 @@ from __future__ import annotations
 
 MENU_REMOVE = "➖ Đưa đảng viên ra khỏi danh sách"
 MENU_REVOKE = "↩️ Thu hồi vai trò bí thư, phó bí thư"
-CANCEL = "Huỷ"
+CANCEL = "Hủy"
 BACK = "⬅️ Quay lại"
 CONFIRM_REMOVE = "✅ Đồng ý đưa ra khỏi danh sách"
 CONFIRM_REVOKE = "✅ Đồng ý thu hồi"
@@ -24,21 +24,21 @@ def pick_removal(cell_name: str, count: int) -> str:
         return f"<b>{cell_name}</b>\nChưa có đảng viên nào để đưa ra khỏi danh sách."
     return (
         f"<b>{cell_name}</b>\nĐồng chí muốn đưa ai ra khỏi danh sách chi bộ? "
-        "Bấm tên, hoặc gõ số thứ tự. Gõ «huỷ» để thôi."
+        "Bấm tên, hoặc gõ số thứ tự. Gõ «hủy» để thôi."
     )
 
 
 def ask_reason(name: str) -> str:
     return (
         f"Lý do đưa đồng chí <b>{name}</b> ra khỏi danh sách?\n"
-        "Bấm một lý do, hoặc gõ lý do khác (tối đa 200 ký tự). Gõ «huỷ» để thôi."
+        "Bấm một lý do, hoặc gõ lý do khác (tối đa 200 ký tự). Gõ «hủy» để thôi."
     )
 
 
 def reason_problem(reason: str) -> str:
     if reason == "too long":
-        return "Lý do dài quá 200 ký tự. Xin đồng chí gõ ngắn hơn, hoặc gõ «huỷ» để thôi."
-    return "Xin đồng chí gõ lý do bằng chữ, hoặc bấm một lý do có sẵn. Gõ «huỷ» để thôi."
+        return "Lý do dài quá 200 ký tự. Xin đồng chí gõ ngắn hơn, hoặc gõ «hủy» để thôi."
+    return "Xin đồng chí gõ lý do bằng chữ, hoặc bấm một lý do có sẵn. Gõ «hủy» để thôi."
 
 
 def confirm_removal(name: str, reason: str) -> str:
@@ -58,7 +58,7 @@ def removed_notice(cell_name: str, reason: str) -> str:
         f"Kính gửi đồng chí: bí thư chi bộ đã đưa đồng chí ra khỏi danh sách «{cell_name}» "
         f"trên hocbac (lý do: {reason}). Từ nay đồng chí không nhận bài học và nhắc nhở nữa.\n"
         "Cảm ơn đồng chí đã cùng học tập. Nếu có nhầm lẫn, xin đồng chí liên hệ bí thư chi bộ. "
-        "Đồng chí có thể gõ /xoadulieu để xoá dữ liệu của mình."
+        "Đồng chí có thể gõ /xoadulieu để xóa dữ liệu của mình."
     )
 
 
@@ -67,7 +67,7 @@ def pick_revoke(cell_name: str, count: int) -> str:
         return f"<b>{cell_name}</b>\nChi bộ chưa có bí thư hay phó bí thư nào trên hocbac."
     return (
         f"<b>{cell_name}</b>\nThu hồi vai trò của ai? Người đó trở thành đảng viên của chi bộ. "
-        "Bấm tên, hoặc gõ số thứ tự. Gõ «huỷ» để thôi."
+        "Bấm tên, hoặc gõ số thứ tự. Gõ «hủy» để thôi."
     )
 
 
@@ -86,7 +86,7 @@ def person_button(no: int, name: str, role: str) -> str:
 def pick_cell(count: int) -> str:
     if not count:
         return "Chưa có chi bộ nào trực thuộc."
-    return "Thu hồi vai trò ở chi bộ nào? Bấm tên, hoặc gõ số thứ tự. Gõ «huỷ» để thôi."
+    return "Thu hồi vai trò ở chi bộ nào? Bấm tên, hoặc gõ số thứ tự. Gõ «hủy» để thôi."
 
 
 def removed_line(cell_name: str) -> str:

@@ -14,8 +14,8 @@ KEEP = "↩️ Giữ nguyên"
 ADD = "➕ Thêm việc làm"
 DROP_LAST = "➖ Bỏ việc cuối"
 SUBMIT = "📨 Gửi bí thư chi bộ"
-CANCEL = "🗑 Huỷ bản nháp"
-CANCEL_YES = "🗑 Đúng, huỷ bản nháp"
+CANCEL = "🗑 Hủy bản nháp"
+CANCEL_YES = "🗑 Đúng, hủy bản nháp"
 CANCEL_NO = "⬅️ Không, viết tiếp"
 HISTORY = "🕘 Lịch sử thay đổi"
 BACK = "⬅️ Quay lại bản cam kết"
@@ -94,16 +94,16 @@ def edit_label(position: int) -> str:
 
 
 def confirm_cancel() -> str:
-    return "Huỷ bản nháp? Những gì đồng chí đã gõ trong bản nháp này sẽ mất."
+    return "Hủy bản nháp? Những gì đồng chí đã gõ trong bản nháp này sẽ mất."
 
 
 def cancelled() -> str:
-    return "Đã huỷ bản nháp. Bản cam kết đã gửi trước đó (nếu có) vẫn giữ nguyên."
+    return "Đã hủy bản nháp. Bản cam kết đã gửi trước đó (nếu có) vẫn giữ nguyên."
 
 
 def pledge(year: int, status: str, lines: list[str], comment: str | None, erased: bool) -> str:
     parts = [f"<b>Bản cam kết năm {year}</b> — {STATUS[status]}"]
-    parts += ["(Nội dung đã xoá theo yêu cầu của đồng chí.)"] if erased else lines
+    parts += ["(Nội dung đã xóa theo yêu cầu của đồng chí.)"] if erased else lines
     if comment:
         parts += ["", f"💬 Nhận xét của bí thư: «{comment}»"]
     return "\n".join(parts)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 MENU_IMPORT = "📥 Nhập bộ câu hỏi"
 PUBLISH = "✅ Công bố bộ câu hỏi"
-DISCARD = "🗑 Huỷ bản nháp"
+DISCARD = "🗑 Hủy bản nháp"
 TEMPLATE_XLSX = "📄 Tệp mẫu Excel"
 TEMPLATE_CSV = "📄 Tệp mẫu CSV"
 COL_QUESTION = "Câu hỏi"
@@ -213,7 +213,7 @@ def published(title: str, count: int, unit: str) -> str:
 
 
 def discarded(title: str) -> str:
-    return f"Đã huỷ bản nháp «{title}». Không có câu hỏi nào được nhập."
+    return f"Đã hủy bản nháp «{title}». Không có câu hỏi nào được nhập."
 
 
 def not_a_draft(status: str) -> str:

@@ -175,7 +175,7 @@ def full_results_line(
 
 def group_lost(title: str) -> str:
     return (
-        f"⚠️ Bot không gửi được tin vào nhóm của hội thi «{title}»: có thể bot đã bị xoá khỏi"
+        f"⚠️ Bot không gửi được tin vào nhóm của hội thi «{title}»: có thể bot đã bị xóa khỏi"
         " nhóm hoặc không còn quyền gửi tin. Hội thi đã dừng; kết quả đến lúc dừng ở tin sau."
     )
 

@@ -241,14 +241,14 @@ async def test_xoadulieu_asks_then_erases_the_members_words_only(
     assert plain(t.erased()) in an.text()
     saved = await checkin_row(session, cast.an.id)
     assert saved is not None and saved.erased_at is not None
-    assert [(a.item, a.rating, a.done) for a in saved.answers] == [("đã xoá", None, None)] * 2
+    assert [(a.item, a.rating, a.done) for a in saved.answers] == [("đã xóa", None, None)] * 2
     thu = pilot_for(101)
     await thu.send("menu")
     await thu.press(common.MENU_CELL)
     await thu.press(t.MENU_CELL_CHECKINS)
     await thu.press(t.month_overview_label("2026-11"))
     # The name was not the secretary's (no invite): it goes with the member's words.
-    assert "✅ (đã xoá tên) — đã gửi · đã xoá" in thu.text()
+    assert "✅ (đã xóa tên) — đã gửi · đã xóa" in thu.text()
     assert "Nguyễn Văn An" not in thu.buttons()
 
 

@@ -179,4 +179,4 @@ async def test_a_member_who_left_can_still_erase(
     assert an.buttons() == []  # no menu for someone who left
     async with app.sessionmaker() as db:
         left = await db.get(Member, cast.an.id)
-        assert left is not None and left.full_name == "(đã xoá tên)"
+        assert left is not None and left.full_name == "(đã xóa tên)"

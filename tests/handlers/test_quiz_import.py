@@ -119,7 +119,7 @@ async def test_discarding_a_draft_removes_it_and_a_stale_publish_finds_nothing(
     bank_id = await session.scalar(select(QuizBank.id))
     assert bank_id is not None
     await thu.press(t.DISCARD)
-    assert plain(thu.text()) == "Đã huỷ bản nháp «bo». Không có câu hỏi nào được nhập."
+    assert plain(thu.text()) == "Đã hủy bản nháp «bo». Không có câu hỏi nào được nhập."
     await thu.forge(PublishBank(bank_id).pack())  # a stale button of the discarded draft
     assert alerts(server)[-1] == common.not_found()
     assert await statuses(session) == []
