@@ -172,7 +172,7 @@ def practice(people: int, members: int, answers: int, correct: int) -> str:
 def night(title: str, day: date, players: int, members: int, members_total: int) -> str:
     name = f"«{title}» " if title else ""
     return (
-        f"Hội thi gần nhất {name}({_day(day)}): {players} người chơi, "
+        f"Hội thi gần nhất {name}({_day(day)}): {players} người dự thi, "
         f"{members}/{members_total} đảng viên tham gia"
     )
 

@@ -188,7 +188,7 @@ def nothing_imported_cli() -> str:
 
 def too_long_for_polls(count: int) -> str:
     return (
-        f"{_n(count)} câu có nội dung dài hơn giới hạn của bình chọn Telegram; khi chơi, các "
+        f"{_n(count)} câu có nội dung dài hơn giới hạn của bình chọn Telegram; khi thi, các "
         "câu này hiện dạng tin nhắn có nút bấm."
     )
 

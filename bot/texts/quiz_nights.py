@@ -26,7 +26,7 @@ def seconds_label(seconds: int) -> str:
 
 
 def guests_label(allowed: bool) -> str:
-    return "👥 Khách: được chơi" if allowed else "👥 Khách: không"
+    return "👥 Khách: được dự thi" if allowed else "👥 Khách: không"
 
 
 def names_label(shown: bool) -> str:
@@ -42,7 +42,7 @@ def lobby(
 ) -> str:
     rules = [f"{count} câu, mỗi câu {seconds} giây. Trả lời đúng và nhanh được nhiều điểm hơn."]
     if guests:
-        rules.append("Khách (không phải đảng viên chi bộ) được chơi.")
+        rules.append("Khách (không phải đảng viên chi bộ) được dự thi.")
     rules.append("Bảng điểm hiện tên." if names else "Bảng điểm ẩn tên.")
     rules.append(
         "Bình chọn công khai: cả nhóm thấy ai chọn đáp án nào."
@@ -55,7 +55,7 @@ def lobby(
             f"Bộ câu hỏi: <b>{bank}</b>",
             *rules,
             "",
-            f"Đã tham gia: <b>{players}</b> người. Bấm «{JOIN}» để vào chơi.",
+            f"Đã tham gia: <b>{players}</b> người. Bấm «{JOIN}» để dự thi.",
         ]
     )
 
@@ -63,7 +63,7 @@ def lobby(
 def lobby_started(bank: str, count: int, players: int) -> str:
     return (
         f"<b>🏆 Hội thi đã bắt đầu</b> — {bank}, {count} câu.\n"
-        f"{players} người tham gia. Ai vào muộn vẫn bấm «{JOIN}» và chơi từ câu sau."
+        f"{players} người tham gia. Ai vào muộn vẫn bấm «{JOIN}» và dự thi từ câu sau."
     )
 
 
@@ -138,7 +138,7 @@ def board_line(rank: int, name: str, score: int, guest: bool) -> str:
 
 
 def anonymous(seq: int) -> str:
-    return f"Người chơi {seq}"
+    return f"Người dự thi {seq}"
 
 
 def nobody_yet() -> str:
@@ -195,7 +195,7 @@ def paused(title: str, number: int) -> str:
     return (
         f"⚠️ Hội thi «{title}» đang tạm dừng ở câu {number}: bot gửi tin vào nhóm mấy lần "
         "không rõ đã tới chưa, nên dừng lại để không gửi trùng.\n"
-        f"Đồng chí xem nhóm giúp, rồi bấm «{RESUME}» (hoặc gõ «tiếp tục») để chơi tiếp, "
+        f"Đồng chí xem nhóm giúp, rồi bấm «{RESUME}» (hoặc gõ «tiếp tục») để thi tiếp, "
         f"hoặc «{STOP}» (gõ «dừng») để kết thúc với kết quả hiện có."
     )
 
@@ -259,5 +259,5 @@ def host_named(name: str) -> str:
 def announcement(cell: str, title: str, group: str) -> str:
     return (
         f"🎯 <b>{cell}</b> đang mở hội thi «{title}» trong nhóm «{group}».\n"
-        "Mời đồng chí vào nhóm, bấm «Tham gia» để cùng chơi."
+        "Mời đồng chí vào nhóm, bấm «Tham gia» để cùng dự thi."
     )

@@ -476,7 +476,7 @@ async def test_names_can_be_hidden_on_the_board(
     q = await question(session, night_id, 0)
     await play.record_answer(session, clock, cast.an, 102, "An", q.correct, poll_id=q.poll_id)
     await run_until_done(runner, clock, night_id)
-    assert "1. Người chơi 1 — 200 điểm" in group.texts()[0]
+    assert "1. Người dự thi 1 — 200 điểm" in group.texts()[0]
     assert all("An" not in text.split("Bảng điểm")[-1] for text in group.texts())
 
 
