@@ -135,7 +135,7 @@ def _nights(cells: int, members: int, rnd: random.Random) -> Iterator[tuple[str,
                 "title": f"Hội thi {month}", "question_count": 10, "seconds": 20,
                 "allow_guests": True, "show_names": True, "status": "finished", "position": 10,
                 "created_at": at, "started_at": at, "finished_at": at, "interrupted": False,
-                "resumed_count": 0,
+                "resumed_count": 0, "public_votes": False, "paused_count": 0,
             }  # fmt: skip
             for seq, member_id in enumerate(players, start=1):
                 if rnd.random() < 0.6:
