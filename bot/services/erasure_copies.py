@@ -9,16 +9,17 @@ secretary's pending digest still goes out, with "đã xóa" where the member's t
 from __future__ import annotations
 
 import html
-from collections.abc import Collection
+from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.textnorm import fold
 from db.models import AuditEntry, ConversationState, InboxUpdate, OutboxMessage
 
+Row = TypeVar("Row", InboxUpdate, OutboxMessage, AuditEntry)
 ERASED = "đã xóa"
 BATCH = 500
 # Shorter texts ("Tốt", "ok") are not the member's alone: replacing them everywhere would blank
@@ -79,23 +80,13 @@ async def erase_inbox(
     session: AsyncSession, person: Person, needles: tuple[str, ...], chats: Collection[int]
 ) -> int:
     """Reduce the member's updates to their id; take their words out of the others'."""
-    changed, after = 0, 0
+    changed = 0
     near = or_(
         InboxUpdate.chat_id.in_(list(chats)),
         InboxUpdate.chat_id.is_(None),
         InboxUpdate.chat_id < 0,  # groups: quiz nights
     )
-    while True:
-        rows = list(
-            await session.scalars(
-                select(InboxUpdate)
-                .where(InboxUpdate.id > after, near)
-                .order_by(InboxUpdate.id)
-                .limit(BATCH)
-            )
-        )
-        if not rows:
-            return changed
+    async for rows in _pages(session, InboxUpdate, near):
         for row in rows:
             if sent_by(row.payload, row.channel, person):
                 payload: dict[str, Any] = {"update_id": row.update_id}
@@ -105,8 +96,7 @@ async def erase_inbox(
             if payload != row.payload or error != row.error:
                 row.payload, row.error = payload, error
                 changed += 1
-        after = rows[-1].id
-        await session.flush()
+    return changed
 
 
 async def erase_outbox(
@@ -116,27 +106,16 @@ async def erase_outbox(
     chats: Collection[int],
 ) -> int:
     """Take the member's words out of what was or will be sent to them and their managers."""
-    changed, after = 0, 0
+    changed = 0
     near = or_(OutboxMessage.member_id.in_(list(members)), OutboxMessage.chat_id.in_(list(chats)))
-    while True:
-        rows = list(
-            await session.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.id > after, near)
-                .order_by(OutboxMessage.id)
-                .limit(BATCH)
-            )
-        )
-        if not rows:
-            return changed
+    async for rows in _pages(session, OutboxMessage, near):
         for row in rows:
             payload, error = scrub(row.payload, needles), scrub(row.error, needles)
             condition = scrub(row.condition, needles)  # its line may name the member
             if (payload, error, condition) != (row.payload, row.error, row.condition):
                 row.payload, row.error, row.condition = payload, error, condition
                 changed += 1
-        after = rows[-1].id
-        await session.flush()
+    return changed
 
 
 async def erase_conversations(
@@ -168,23 +147,31 @@ async def erase_audit(session: AsyncSession, needles: tuple[str, ...]) -> int:
     """Take the member's words out of audit details (written before details held no text)."""
     if not needles:
         return 0
-    changed, after = 0, 0
-    while True:
-        rows = list(
-            await session.scalars(
-                select(AuditEntry)
-                .where(AuditEntry.id > after)
-                .order_by(AuditEntry.id)
-                .limit(BATCH)
-            )
-        )
-        if not rows:
-            return changed
+    changed = 0
+    async for rows in _pages(session, AuditEntry):
         for row in rows:
             detail = scrub(row.detail, needles)
             if detail != row.detail:
                 row.detail = detail
                 changed += 1
+    return changed
+
+
+async def _pages(
+    session: AsyncSession, model: type[Row], *where: ColumnElement[bool]
+) -> AsyncIterator[list[Row]]:
+    """Yield `model`'s rows BATCH at a time by id, flushing each page's changes before the next,
+    so a large table is never held in memory at once."""
+    after = 0
+    while True:
+        rows = list(
+            await session.scalars(
+                select(model).where(model.id > after, *where).order_by(model.id).limit(BATCH)
+            )
+        )
+        if not rows:
+            return
+        yield rows
         after = rows[-1].id
         await session.flush()
 
